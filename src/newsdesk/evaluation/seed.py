@@ -1,0 +1,107 @@
+"""Score one article against a gold extraction in the seed format (``*.gold.json``).
+
+Implemented now: article metadata and boilerplate, entities (found, type, country, invented
+people) and dates. Quotes, events, figures and claims are scored by their own stages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import EvalError
+from ..gazetteer import normalise
+from ..records import Analysis, Entity
+from .metrics import Score
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError) as error:
+        raise EvalError(f"cannot read gold file: {error}", source=str(path)) from error
+
+
+def score_article(analysis: Analysis, gold: dict[str, Any]) -> Score:
+    score = Score(f"seed: {gold.get('id', analysis.article.id)}")
+    _score_metadata(analysis, gold, score)
+    _score_entities(analysis, gold.get("entities", []), score)
+    _score_dates(analysis, gold.get("dates", []), score)
+    return score
+
+
+def _score_metadata(analysis: Analysis, gold: dict[str, Any], score: Score) -> None:
+    article = analysis.article
+    fields = [f for f in ("title", "byline", "outlet") if gold.get(f)]
+    hits = sum(1 for f in fields if getattr(article, f) == gold[f])
+    score.add_ratio("metadata_accuracy", hits, len(fields))
+    lines = gold.get("boilerplate", [])
+    kept = [line for line in lines if line in article.text]
+    score.add_ratio("boilerplate_removed", len(lines) - len(kept), len(lines))
+    score.details += [f"boilerplate kept: {line!r}" for line in kept]
+
+
+def _match(entity_gold: dict[str, Any], entities: tuple[Entity, ...]) -> Entity | None:
+    names = {normalise(m) for m in entity_gold.get("mentions", [])} | {
+        normalise(entity_gold["name"])
+    }
+    best = [
+        e
+        for e in entities
+        if normalise(e.name) in names or any(normalise(m.text) in names for m in e.mentions)
+    ]
+    same_type = [e for e in best if e.type == entity_gold["type"]]
+    candidates = same_type or best
+    return candidates[0] if candidates else None
+
+
+def _score_entities(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    found = typed = countried = with_country = 0
+    for item in gold:
+        entity = _match(item, analysis.entities)
+        has_country = bool(item.get("country")) and item["type"] != "ORG"
+        with_country += has_country
+        if entity is None:
+            score.details.append(f"entity missed: {item['name']}")
+            continue
+        found += 1
+        typed += entity.type == item["type"]
+        countried += has_country and entity.country == item["country"]
+        if entity.type != item["type"]:
+            score.details.append(f"entity type: {item['name']} {entity.type} != {item['type']}")
+    score.add_ratio("entity_recall", found, len(gold))
+    score.add_ratio("entity_type_accuracy", typed, len(gold))
+    score.add_ratio("entity_country_accuracy", countried, with_country)
+    gold_people = [g for g in gold if g["type"] == "PERSON"]
+    people = [e for e in analysis.entities if e.type == "PERSON"]
+    true_people = [p for p in people if any(_match(g, (p,)) for g in gold_people)]
+    score.add_ratio("person_precision", len(true_people), len(people))
+    score.details += [f"person invented: {p.name}" for p in people if p not in true_people]
+
+
+def _score_dates(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    found = right = absolute = 0
+    for item in gold:
+        mention = next((d for d in analysis.dates if d.span.text == item["text"]), None)
+        if mention is None:
+            score.details.append(f"date missed: {item['text']}")
+            continue
+        found += 1
+        if item["value"][:1].isdigit():
+            absolute += 1
+            right += mention.value == item["value"]
+    score.add_ratio("date_recall", found, len(gold))
+    score.add_ratio("date_value_accuracy", right, absolute)
+
+
+def evaluate_seed(text_path: Path, gold_path: Path, analyzer: Any) -> Score:
+    from ..ingest import Failure, Options, read_path
+
+    if not text_path.exists():
+        raise EvalError("seed article not found", source=str(text_path))
+    document = next(read_path(text_path, Options()))
+    if isinstance(document, Failure):
+        raise EvalError(f"seed article unreadable: {document.error}")
+    analysis = analyzer.analyze_document(document)
+    return score_article(analysis, load_gold(gold_path))

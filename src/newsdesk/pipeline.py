@@ -1,0 +1,154 @@
+"""analyze(): text + metadata in, :class:`Analysis` out. Batches go through ``nlp.pipe``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .dates import extract_dates
+from .entities import extract_entities
+from .errors import InputError
+from .ingest import Document, Options, content_hash, from_text
+from .nlp import load_nlp
+from .records import Analysis, Article
+
+ARTICLE_FIELDS = ("id", "source", "url", "title", "outlet", "byline", "published", "language")
+
+
+@dataclass
+class Analyzer:
+    """Holds the spaCy pipeline; build one per process and reuse it."""
+
+    nlp: Language
+
+    @classmethod
+    def load(cls, model: str | None = None, ops: str | None = None) -> Analyzer:
+        return cls(load_nlp(model, ops))
+
+    def analyze_document(self, document: Document) -> Analysis:
+        return build_analysis(self.nlp(document.text), document)
+
+    def analyze_documents(
+        self, documents: Iterable[Document], *, workers: int = 1, batch_size: int = 16
+    ) -> Iterator[tuple[Document, Analysis]]:
+        """Analyse many documents in order; ``workers`` > 1 uses spaCy's multiprocessing."""
+        pairs = ((d.text, d) for d in documents)
+        for doc, document in self.nlp.pipe(
+            pairs, as_tuples=True, n_process=workers, batch_size=batch_size
+        ):
+            yield document, build_analysis(doc, document)
+
+
+def build_analysis(doc: Doc, document: Document) -> Analysis:
+    """The records of one parsed document. Extraction stages are pure ``Doc -> records``."""
+    article = make_article(document)
+    return Analysis(
+        article=article,
+        entities=extract_entities(doc),
+        dates=extract_dates(doc, article.published),
+    )
+
+
+def make_article(document: Document) -> Article:
+    meta = document.meta
+    fields: dict[str, Any] = {k: meta[k] for k in ARTICLE_FIELDS if meta.get(k) is not None}
+    fields.setdefault("source", document.source)
+    fields.setdefault("id", content_hash(document.text)[:16])
+    extra = {k: v for k, v in meta.items() if k not in ARTICLE_FIELDS}
+    return Article(text=document.text, meta=extra, **fields)
+
+
+_default: Analyzer | None = None
+
+
+def default_analyzer() -> Analyzer:
+    global _default
+    if _default is None:
+        _default = Analyzer.load()
+    return _default
+
+
+def analyze(text: str, *, clean: bool = False, **metadata: Any) -> Analysis:
+    """Analyse one article. ``text`` is used exactly unless ``clean`` is true.
+
+    Metadata keywords: ``id, source, url, title, outlet, byline, published`` and any others
+    (kept in ``article.meta``).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("empty text")
+    document = from_text(
+        text,
+        metadata.get("source"),
+        Options(clean=clean, check_language=False),
+        metadata,
+        title_line=clean and not metadata.get("title"),
+    )
+    return default_analyzer().analyze_document(document)
+
+
+@dataclass
+class IngestSummary:
+    stored: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    failed: int = 0
+
+    @property
+    def succeeded(self) -> int:
+        return self.stored + self.updated + self.duplicate
+
+
+def ingest(
+    store: Any,
+    items: Iterable[Any],
+    analyzer: Analyzer,
+    *,
+    workers: int = 1,
+    reanalyze: bool = False,
+    report: Any = None,
+) -> IngestSummary:
+    """Analyse and store inputs (Documents and Failures from :mod:`newsdesk.ingest`).
+
+    A story already stored (same content hash) is not analysed again unless ``reanalyze``; its
+    new source is recorded as a copy. ``report(status, source, detail)`` is called per item.
+    """
+    from .ingest import Failure
+    from .nlp import model_info
+
+    summary = IngestSummary()
+    pending_copies: list[Document] = []
+    seen: dict[str, str] = {}
+    notify = report or (lambda *args: None)
+
+    def fresh() -> Iterator[Document]:
+        for item in items:
+            if isinstance(item, Failure):
+                summary.failed += 1
+                notify("failed", item.source, str(item.error))
+                continue
+            for note in item.notes:
+                notify("note", item.source, note)
+            digest = content_hash(item.text)
+            owner = seen.get(digest) or (None if reanalyze else store.find_hash(digest))
+            if owner is not None:
+                summary.duplicate += 1
+                pending_copies.append(item)
+                notify("duplicate", item.source, owner)
+                continue
+            seen[digest] = item.meta.get("id") or digest[:16]
+            yield item
+
+    model = model_info(analyzer.nlp)
+    for document, analysis in analyzer.analyze_documents(fresh(), workers=workers):
+        status = store.save(analysis, model=model)
+        setattr(summary, status, getattr(summary, status) + 1)
+        notify(status, document.source, analysis.article.id)
+    for document in pending_copies:
+        owner = store.find_hash(content_hash(document.text))
+        if owner is not None:
+            store.add_copy(owner, document)
+    return summary

@@ -1,0 +1,70 @@
+"""The readable terminal report of one analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import click
+
+from .records import Analysis, Entity
+
+_GROUPS = (
+    ("People", ("PERSON",)),
+    ("Countries and places", ("GPE", "LOC", "FAC")),
+    ("Organisations", ("ORG",)),
+    ("Nationalities and groups", ("NORP",)),
+    ("Other names", ("EVENT", "LAW", "PRODUCT", "WORK_OF_ART")),
+)
+WIDTH = 100
+
+
+def render(analysis: Analysis, *, color: bool = False) -> str:
+    """The report as text; ``color`` adds ANSI styles for a terminal."""
+    style = click.style if color else (lambda text, **_: text)
+    article = analysis.article
+    lines = [style(article.title or "(untitled)", bold=True)]
+    facts = [
+        article.outlet,
+        f"by {article.byline}" if article.byline else None,
+        f"published {article.published}" if article.published else None,
+        f"id {article.id}",
+        f"{len(article.text):,} characters",
+    ]
+    lines.append(" · ".join(f for f in facts if f))
+    if article.source:
+        lines.append(f"source: {article.source}")
+    if article.copies:
+        lines.append(f"also published as: {len(article.copies)} copies")
+    lines.append("")
+    for heading, types in _GROUPS:
+        group = [e for e in analysis.entities if e.type in types]
+        if group:
+            lines.append(style(f"{heading} ({len(group)})", bold=True))
+            lines.extend(_wrap(", ".join(_entity_label(e) for e in group)))
+    if analysis.dates:
+        lines.append(style(f"Dates ({len(analysis.dates)})", bold=True))
+        for d in analysis.dates:
+            value = d.value or "unresolved"
+            lines.append(f"  {d.span.text!r} → {value} ({d.granularity}) @{d.span.start}")
+    for name, records in (
+        ("Quotes", analysis.quotes),
+        ("Events", analysis.events),
+        ("Figures", analysis.figures),
+        ("Claims", analysis.claims),
+    ):
+        if records:
+            lines.append(style(f"{name} ({len(records)})", bold=True))
+    return "\n".join(lines)
+
+
+def _entity_label(entity: Entity) -> str:
+    extra = [entity.country] if entity.country else []
+    count = len(entity.mentions)
+    suffix = f" ×{count}" if count > 1 else ""
+    return f"{entity.name}{' [' + ', '.join(extra) + ']' if extra else ''}{suffix}"
+
+
+def _wrap(text: str) -> Iterable[str]:
+    import textwrap
+
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ")

@@ -1,0 +1,29 @@
+"""The quality gate: evaluation scores must not fall below the floors in eval_baseline.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.evaluation.seed import evaluate_seed
+
+from .conftest import SEED_GOLD, SEED_TEXT, needs
+
+FLOORS = json.loads((Path(__file__).parent / "eval_baseline.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_score(analyzer):
+    needs(SEED_GOLD)
+    return evaluate_seed(SEED_TEXT, SEED_GOLD, analyzer)
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["seed"]))
+def test_seed_floor(seed_score, metric):
+    floor = FLOORS["seed"][metric]
+    assert seed_score.metrics[metric] >= floor - 1e-9, (
+        f"{metric} {seed_score.metrics[metric]:.3f} < floor {floor}\n"
+        + "\n".join(seed_score.details)
+    )
