@@ -35,14 +35,15 @@ This page is generated from the commands' own help (`python -m tests.test_docs -
 def cli_reference() -> str:
     parts = [HEADER]
 
-    def dump(command: click.Command, name: str) -> None:
-        context = click.Context(command, info_name=name, max_content_width=100, terminal_width=100)
+    def dump(command: click.Command, name: str, parent: click.Context | None) -> None:
+        settings = {"max_content_width": 100, "terminal_width": 100, **command.context_settings}
+        context = click.Context(command, info_name=name.split()[-1], parent=parent, **settings)
         parts.append(f"## {name}\n\n```text\n{command.get_help(context)}\n```\n")
         if isinstance(command, click.Group):
             for sub in command.list_commands(context):
-                dump(command.get_command(context, sub), f"{name} {sub}")  # type: ignore[arg-type]
+                dump(command.get_command(context, sub), f"{name} {sub}", context)  # type: ignore[arg-type]
 
-    dump(main, "newsdesk")
+    dump(main, "newsdesk", None)
     return "\n".join(parts)
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread per process: spaCy's small matrices gain nothing from OpenBLAS threads, and
+# with --workers the threads of several processes fight for the same cores (docs/performance.md).
+# Set before numpy loads; a value the user exported wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 __version__ = "0.1.0"
 
 from .errors import NewsdeskError  # noqa: E402

@@ -68,6 +68,14 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Largest accepted article, in bytes.",
         ),
         click.option(
+            "--kb",
+            "kb_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra knowledge-base file (YAML), added to the shipped KB "
+            "[env NEWSDESK_KB, several joined by ':'].",
+        ),
+        click.option(
             "--cleaning",
             "cleaning_files",
             multiple=True,
@@ -114,6 +122,7 @@ def analyze(
     no_clean: bool,
     model: str | None,
     max_bytes: int,
+    kb_files: tuple[str, ...],
     cleaning_files: tuple[str, ...],
 ) -> None:
     """Analyse files, folders, URLs or - (stdin) and print a report.
@@ -125,7 +134,7 @@ def analyze(
     from .pipeline import Analyzer
     from .report import render
 
-    analyzer = Analyzer.load(model)
+    analyzer = Analyzer.load(model, kb_files=kb_files)
     items = list(read_inputs(targets, _options(no_clean, max_bytes, cleaning_files)))
     documents = _report_failures(items)
     the_store = _open_store(db_path) if store else None
@@ -194,6 +203,7 @@ def ingest(
     no_clean: bool,
     model: str | None,
     max_bytes: int,
+    kb_files: tuple[str, ...],
     cleaning_files: tuple[str, ...],
 ) -> None:
     """Read, analyse and store articles; print stored / duplicate / failed counts."""
@@ -201,7 +211,7 @@ def ingest(
     from .pipeline import ingest as run_ingest
 
     store = _open_store(db_path)
-    analyzer = Analyzer.load(model)
+    analyzer = Analyzer.load(model, kb_files=kb_files)
     items = read_inputs(targets, _options(no_clean, max_bytes, cleaning_files))
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(
@@ -283,6 +293,42 @@ def list_articles(db_path: str, limit: int, offset: int) -> None:
             f"{row.id}  {when:10}  {row.outlet or '':20.20}  {row.title or row.source}{copies}"
         )
     click.echo(f"{store.count()} articles", err=True)
+
+
+@main.command("entities")
+@db_option
+@click.option("--type", "entity_type", help="Only this type (PERSON, ORG, GPE, LOC, NORP, FAC...).")
+@click.option("--name", help="Only entities whose name contains this text.")
+@click.option("--country", help="Only entities of this ISO 3166 alpha-3 country.")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
+@_handle_errors
+def list_entities(
+    db_path: str,
+    entity_type: str | None,
+    name: str | None,
+    country: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Entities across stored articles: mentions, articles, roles, place, KB ids."""
+    from dataclasses import asdict
+
+    rows = _existing_store(db_path).entities(
+        type=entity_type, name=name, country=country, limit=limit
+    )
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(asdict(row), ensure_ascii=False))
+            continue
+        where = row.place or {}
+        place = f" @ {where.get('admin1') or ''}, {where.get('country') or ''}" if where else ""
+        kb = f" [{row.kb_id}{' ' + row.wikidata if row.wikidata else ''}]" if row.kb_id else ""
+        roles = f" — {'; '.join(row.top_roles())}" if row.roles else ""
+        click.echo(
+            f"{row.mentions:5} ×{row.articles:<4} {row.type:7} {row.name}"
+            f"{' (' + row.country + ')' if row.country else ''}{kb}{roles}{place}"
+        )
 
 
 @main.command()

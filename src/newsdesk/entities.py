@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -22,8 +24,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from . import gazetteer
+from .kb import KBEntry, KnowledgeBase, country_entry, load_kb
+from .metonymy import is_actor
+from .places import Context, geocode
 from .records import Entity
 from .records import Span as TextSpan
+from .roles import Description, describe
 
 ENTITY_LABELS = (
     "PERSON",
@@ -46,28 +52,100 @@ def honorifics() -> frozenset[str]:
     return frozenset(yaml.safe_load(text))
 
 
-@Language.factory("newsdesk_entity_fixer")
-def make_entity_fixer(nlp: Language, name: str) -> EntityFixer:
-    return EntityFixer()
+# Head words that make a proper-noun phrase an organisation, never a person.
+_ORG_WORDS = frozenset(
+    """ministry council court army forces party union agency bank committee
+    commission office department police guard front movement group company corporation fund
+    organization organisation university institute association federation league alliance
+    brigade battalion regiment command service services administration government parliament
+    assembly news times post press tv radio network""".split()
+)
+_REGION_WORDS = (
+    "region",
+    "regions",
+    "oblast",
+    "oblasts",
+    "province",
+    "provinces",
+    "governorate",
+    "governorates",
+    "state",
+    "states",
+    "district",
+    "districts",
+)
+
+
+@Language.factory("newsdesk_entity_fixer", default_config={"kb_files": []})
+def make_entity_fixer(nlp: Language, name: str, kb_files: list[str]) -> EntityFixer:
+    kb = load_kb(tuple(kb_files))
+    words = {w.split()[-1] for w in kb.title_words()} | set(honorifics())
+    return EntityFixer(frozenset(words))
 
 
 class EntityFixer:
     """Corrects entity spans and labels the statistical model gets wrong in news text."""
 
+    def __init__(self, title_words: frozenset[str] = frozenset()) -> None:
+        self.title_words = title_words or frozenset(honorifics())
+
     def __call__(self, doc: Doc) -> Doc:
-        people = _person_tokens(doc.ents)
-        fixed = [self.fix(ent, people) for ent in doc.ents]
-        doc.ents = filter_spans([span for span in fixed if span is not None])
+        ents = doc.ents
+        people = _person_tokens(ents)
+        fixed = [self.fix(ent, people) for ent in ents]
+        kept = [span for span in fixed if span is not None]
+        doc.ents = filter_spans(kept + self.missed_places(doc, kept))
         return doc
+
+    def missed_places(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Known places the model left out: "the Donetsk and Luhansk regions"."""
+        taken = {t.i for e in ents for t in e}
+        places = {t.i for e in ents if e.label_ in ("GPE", "LOC") for t in e}
+        found = []
+        for token in doc:
+            if token.i in taken or token.pos_ != "PROPN" or not token.text[:1].isupper():
+                continue
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            sibling = token.head if token.dep_ == "conj" else None
+            conj = [c.i for c in token.conjuncts]
+            near_region = following is not None and following.lower_ in _REGION_WORDS
+            near_place = (sibling is not None and sibling.i in places) or any(
+                i in places for i in conj
+            )
+            chained = any(doc[i].head.lower_ in _REGION_WORDS for i in conj)
+            if (near_region or near_place or chained) and gazetteer.is_place(token.text):
+                found.append(Span(doc, token.i, token.i + 1, label="GPE"))
+        return found
 
     def fix(self, ent: Span, people: set[str]) -> Span | None:
         span = _trim(ent)
         if span is None:
             return None
         label = span.label_
+        if span.kb_id_:
+            return span
         if label == "PERSON" and self.is_place_not_person(span, people):
             label = "GPE"
+        elif label in ("ORG", "GPE", "NORP") and self.is_titled_person(span):
+            label = "PERSON"
+        elif label in ("ORG", "NORP") and gazetteer.is_place(span.text):
+            label = "GPE"
         return Span(span.doc, span.start, span.end, label=label)
+
+    def is_titled_person(self, span: Span) -> bool:
+        """ "spokesman Nabil Abdallah", "Ukraine's lead negotiator, Rustem Umerov", "Karin
+        Lindqvist, the agency's spokeswoman": a proper name next to a title is a person."""
+        if len(span) > 4 or any(t.pos_ != "PROPN" or t.lower_ in _ORG_WORDS for t in span):
+            return False
+        if not all(t.text[:1].isupper() for t in span) or gazetteer.is_place(span.text):
+            return False
+        root = span.root
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.lower_.rstrip(".") in self.title_words:
+            return True
+        if root.dep_ == "appos" and root.head.lower_ in self.title_words:
+            return True
+        return any(c.dep_ == "appos" and c.lower_ in self.title_words for c in root.children)
 
     def is_place_not_person(self, span: Span, people: set[str]) -> bool:
         text = span.text
@@ -102,52 +180,236 @@ def _trim(ent: Span) -> Span | None:
         start += 1
     if end <= start:
         return None
-    return Span(doc, start, end, label=ent.label_)
+    return Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_)
 
 
-def extract_entities(doc: Doc) -> tuple[Entity, ...]:
-    """Group the doc's named-entity mentions into entities, in order of first mention.
+@dataclass
+class _Group:
+    key: str
+    spans: list[Span] = field(default_factory=list)
+    entry: KBEntry | None = None
+    place_use: bool = False  # a capital or seat named as a place, not as a government
 
-    Mentions group by normalised name; a one-word PERSON mention joins the person whose full name
-    ends with it ("Putin" -> "Vladimir Putin").
+
+def extract_entities(
+    doc: Doc, published: str | None = None, kb: KnowledgeBase | None = None
+) -> tuple[Entity, ...]:
+    """Group the doc's mentions into entities linked to the KB, in order of first mention.
+
+    - a KB match (``Span.kb_id_``) links to its entry; a country name to its ISO code;
+    - a capital or seat that acts ("Kyiv rejected", "the Kremlin said") joins its country's
+      entity; named as a place ("met in the Kremlin") it stays a place of its own;
+    - a one-word PERSON mention joins the one person whose full name ends with it;
+    - titles and appositions give roles and, for people outside the KB, a country;
+    - places are geocoded from the article's context.
     """
-    groups: dict[str, list[Span]] = defaultdict(list)
-    order: list[str] = []
-    spans = [e for e in doc.ents if e.label_ in ENTITY_LABELS]  # doc.ents and doc.text are
-    text = doc.text  # rebuilt on every access: read them once
-    full_names = _full_names(spans)
+    kb = kb or load_kb()
+    text = doc.text  # doc.text and doc.ents are rebuilt on every access: read them once
+    spans = [e for e in doc.ents if e.label_ in ENTITY_LABELS]
+    full_names = _full_names(spans, kb)
+    groups: dict[str, _Group] = {}
     for span in spans:
-        key = _group_key(span, full_names)
-        if key not in groups:
-            order.append(key)
-        groups[key].append(span)
-    return tuple(_entity(f"e{i}", groups[key], text) for i, key in enumerate(order, start=1))
+        group = _assign(span, kb, full_names)
+        groups.setdefault(group.key, group).spans.append(span)
+    when = _published_date(published)
+    described = {
+        key: [describe(s, kb) for s in g.spans if s.label_ == "PERSON"] for key, g in groups.items()
+    }
+    _add_descriptor_mentions(doc, groups, described)
+    context = _place_context(groups.values(), described, doc, kb)
+    entities = []
+    for number, (key, group) in enumerate(groups.items(), start=1):
+        entities.append(_entity(f"e{number}", group, described[key], text, when, context))
+    return tuple(entities)
 
 
-def _full_names(spans: list[Span]) -> dict[str, str]:
-    """Surname -> normalised full name, for surnames that belong to exactly one person."""
+def _assign(span: Span, kb: KnowledgeBase, full_names: dict[str, str]) -> _Group:
+    """The group a mention belongs to (a fresh one; the caller merges by key)."""
+    entry = kb.get(span.kb_id_) if span.kb_id_ else None
+    if entry is None and span.label_ in ("GPE", "LOC", "FAC", "ORG"):
+        entry = kb.seat(span.text)
+    if entry is not None and entry.kind in ("seat", "capital") and entry.country:
+        if is_actor(span, default=entry.kind == "seat"):
+            return _Group(f"KB:{entry.country}", entry=country_entry(entry.country))
+        return _Group(f"PLACE:{entry.id}", entry=entry, place_use=True)
+    if entry is not None:
+        return _Group(f"KB:{entry.id}", entry=entry)
+    name = gazetteer.normalise(span.text)
+    if span.label_ == "PERSON":
+        if len(span) == 1 and name in full_names:
+            key = full_names[name]
+            return _Group(key, entry=kb.get(key[3:]) if key.startswith("KB:") else None)
+        return _Group(f"PERSON:{name}")
+    code = gazetteer.country_codes().get(name) if span.label_ in ("GPE", "NORP") else None
+    if code and span.label_ == "GPE":
+        return _Group(f"KB:{code}", entry=country_entry(code))
+    return _Group(f"{span.label_}:{name}")
+
+
+def _add_descriptor_mentions(
+    doc: Doc, groups: dict[str, _Group], described: dict[str, list[Description]]
+) -> None:
+    """ "the alliance" after NATO, "the ombudsman" after Dmytro Lubinets: a definite noun that
+    names a kind of the last compatible entity mentioned before it becomes its mention."""
+    owners: list[tuple[int, str, frozenset[str]]] = []
+    for key, group in groups.items():
+        words = _descriptor_words(group, described.get(key, []))
+        owners += [(span.start, key, words) for span in group.spans if words]
+    if not owners:
+        return
+    owners.sort()
+    taken = {t.i for g in groups.values() for s in g.spans for t in s}
+    for token in doc:
+        if token.i in taken or token.pos_ != "NOUN" or token.i == 0:
+            continue
+        if doc[token.i - 1].lower_ != "the" or token.dep_ == "compound":
+            continue
+        previous = [
+            (start, key)
+            for start, key, words in owners
+            if start < token.i and token.lemma_.lower() in words
+        ]
+        if previous:
+            key = previous[-1][1]
+            groups[key].spans.append(doc[token.i - 1 : token.i + 1])
+
+
+def _descriptor_words(group: _Group, described: list[Description]) -> frozenset[str]:
+    entry = group.entry
+    words = set(entry.descriptors) if entry is not None else set()
+    for description in described:
+        for role in description.roles:
+            words.add(role.split()[-1].lower())
+    return frozenset(words)
+
+
+def _full_names(spans: list[Span], kb: KnowledgeBase) -> dict[str, str]:
+    """Surname -> group key, for surnames that belong to exactly one person in the story."""
     owners: dict[str, set[str]] = defaultdict(set)
     for span in spans:
         if span.label_ == "PERSON" and len(span) > 1:
-            owners[span[-1].text.casefold()].add(gazetteer.normalise(span.text))
-    return {surname: next(iter(names)) for surname, names in owners.items() if len(names) == 1}
+            key = f"KB:{span.kb_id_}" if span.kb_id_ else f"PERSON:{gazetteer.normalise(span.text)}"
+            owners[span[-1].text.casefold()].add(key)
+    return {surname: next(iter(keys)) for surname, keys in owners.items() if len(keys) == 1}
 
 
-def _group_key(span: Span, full_names: dict[str, str]) -> str:
-    name = gazetteer.normalise(span.text)
-    if span.label_ == "PERSON" and len(span) == 1 and name in full_names:
-        return f"PERSON:{full_names[name]}"
-    if span.label_ == "PERSON":
-        return f"PERSON:{name}"
-    code = gazetteer.country_codes().get(name) if span.label_ == "GPE" else None
-    return f"GPE:{code}" if code else f"OTHER:{name}"
+def _entity(
+    entity_id: str,
+    group: _Group,
+    described: list[Description],
+    text: str,
+    when: date | None,
+    context: Context,
+) -> Entity:
+    spans = [m for m in group.spans if m.label_]  # named mentions; descriptors only point
+    every = sorted(group.spans, key=lambda m: m.start)
+    mentions = tuple(TextSpan.of(text, m.start_char, m.end_char) for m in every)
+    entry = group.entry
+    label = (
+        entry.type if entry is not None else Counter(m.label_ for m in spans).most_common(1)[0][0]
+    )
+    if entry is not None:
+        name, country = entry.name, entry.country
+    else:
+        name = max((m.text for m in spans), key=lambda t: (len(t.split()), len(t)))
+        country = next((d.country for d in described if d.country), None)
+    roles = _roles(entry, described, when)
+    place = None
+    if label in ("GPE", "LOC", "FAC") and (entry is None or entry.kind != "country"):
+        region = any(_names_region(m) for m in spans)
+        place = geocode(name, context, region=region) if not group.place_use or entry else None
+        if place is not None and country is None:
+            country = place.country
+        if place is not None and place.lat is None and label == "GPE":
+            label = "LOC"  # an area of data/regions.yaml (Donbas, Darfur), not a political unit
+        if region and not name.lower().endswith(_REGION_WORDS):
+            name = f"{name} {_region_word(spans)}"
+    return Entity(
+        id=entity_id,
+        name=name,
+        type=label,
+        mentions=mentions,
+        kb_id=entry.id if entry is not None else None,
+        wikidata=entry.wikidata if entry is not None else None,
+        country=country,
+        roles=roles,
+        place=place,
+    )
 
 
-def _entity(entity_id: str, mentions: list[Span], doc_text: str) -> Entity:
-    label = Counter(m.label_ for m in mentions).most_common(1)[0][0]
-    name = max((m.text for m in mentions), key=lambda t: (len(t.split()), len(t)))
-    country = gazetteer.country_codes().get(gazetteer.normalise(name)) if label == "GPE" else None
-    if country:
-        name = gazetteer.country_name(country) or name
-    spans = tuple(TextSpan.of(doc_text, m.start_char, m.end_char) for m in mentions)
-    return Entity(id=entity_id, name=name, type=label, mentions=spans, country=country)
+def _roles(
+    entry: KBEntry | None, described: list[Description], when: date | None
+) -> tuple[str, ...]:
+    """Roles the text gives, then KB roles held at publication (unless the text says "former")."""
+    from_text = [r for d in described for r in d.roles]
+    former = {t for d in described if d.former for t in d.titles}
+    from_kb = []
+    if entry is not None:
+        for role in entry.roles:
+            if role.held_on(when) and role.title.lower() not in former:
+                from_kb.append(_role_text(role.title, role.of))
+    seen: dict[str, str] = {}
+    for text in from_text + from_kb:
+        seen.setdefault(text.casefold(), text)
+    return tuple(seen.values())
+
+
+def _role_text(title: str, of: str | None) -> str:
+    if not of:
+        return title
+    place = gazetteer.country_name(of) if len(of) == 3 and of.isupper() else None
+    if place is None:
+        organisation = load_kb().get(of)
+        place = organisation.name if organisation is not None else of
+    return f"{title} of {place}"
+
+
+def _names_region(span: Span) -> bool:
+    """ "Donetsk Oblast", "the Donetsk and Luhansk regions", "Donetsk province"."""
+    doc = span.doc
+    if span[-1].lower_ in _REGION_WORDS:
+        return True
+    following = doc[span.end : min(span.end + 4, len(doc))]
+    for token in following:
+        if token.lower_ in _REGION_WORDS:
+            return True
+        if not (token.lower_ in ("and", ",", "&") or token.ent_type_ in ("GPE", "LOC")):
+            return False
+    return False
+
+
+def _region_word(spans: list[Span]) -> str:
+    for span in spans:
+        doc = span.doc
+        for token in doc[span.end : min(span.end + 4, len(doc))]:
+            if token.lower_ in _REGION_WORDS:
+                word = token.lower_.rstrip("s") if token.lower_ != "oblasts" else "oblast"
+                return word.capitalize() if word == "oblast" else word
+    return "region"
+
+
+def _place_context(
+    groups: Iterable[_Group], described: dict[str, list[Description]], doc: Doc, kb: KnowledgeBase
+) -> Context:
+    """Country weights (mentions of countries, demonyms, people's countries) and named regions."""
+    countries: Counter[str] = Counter()
+    for group in groups:
+        entry = group.entry
+        code = entry.country if entry is not None else None
+        if code is None:
+            code = next((d.country for d in described.get(group.key, []) if d.country), None)
+        if code is None and group.spans[0].label_ == "NORP":
+            code = kb.demonym(group.spans[0].text)
+        if code:
+            countries[code] += len(group.spans)
+    regions = frozenset(s.text for g in groups for s in g.spans if _names_region(s))
+    return Context(countries, regions)
+
+
+def _published_date(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None

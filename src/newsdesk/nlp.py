@@ -25,7 +25,7 @@ MODEL_PREFERENCE = (
 )
 OPS_CHOICES = ("numpy", "blis")
 DEFAULT_OPS = "numpy"
-NEWSDESK_PIPES = ("newsdesk_entity_fixer",)
+NEWSDESK_PIPES = ("newsdesk_kb_matcher", "newsdesk_entity_fixer")
 
 
 def resolve_model(model: str | None = None) -> str:
@@ -50,8 +50,17 @@ def resolve_ops(ops: str | None = None) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_nlp(model: str | None = None, ops: str | None = None, *, bare: bool = False) -> Language:
-    """Load the statistical pipeline once per process; ``bare`` skips newsdesk components."""
+def load_nlp(
+    model: str | None = None,
+    ops: str | None = None,
+    *,
+    bare: bool = False,
+    kb_files: tuple[str, ...] = (),
+) -> Language:
+    """Load the statistical pipeline once per process; ``bare`` skips newsdesk components.
+
+    ``kb_files`` are the user's knowledge-base files, added to the shipped ones.
+    """
     name = resolve_model(model)
     try:
         nlp = spacy.load(name)
@@ -59,9 +68,15 @@ def load_nlp(model: str | None = None, ops: str | None = None, *, bare: bool = F
         raise ModelError(f"cannot load spaCy model {name!r}: {error}") from error
     use_ops(nlp, resolve_ops(ops))
     if not bare:
-        from . import entities  # noqa: F401  (registers the component factories)
+        from . import entities, linking  # noqa: F401  (register the component factories)
 
-        nlp.add_pipe("newsdesk_entity_fixer", after="ner" if "ner" in nlp.pipe_names else None)
+        after = "ner" if "ner" in nlp.pipe_names else None
+        nlp.add_pipe("newsdesk_kb_matcher", after=after, config={"kb_files": list(kb_files)})
+        nlp.add_pipe(
+            "newsdesk_entity_fixer",
+            after="newsdesk_kb_matcher",
+            config={"kb_files": list(kb_files)},
+        )
     return nlp
 
 

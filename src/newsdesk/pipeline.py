@@ -26,8 +26,10 @@ class Analyzer:
     nlp: Language
 
     @classmethod
-    def load(cls, model: str | None = None, ops: str | None = None) -> Analyzer:
-        return cls(load_nlp(model, ops))
+    def load(
+        cls, model: str | None = None, ops: str | None = None, kb_files: tuple[str, ...] = ()
+    ) -> Analyzer:
+        return cls(load_nlp(model, ops, kb_files=tuple(kb_files)))
 
     def analyze_document(self, document: Document) -> Analysis:
         return build_analysis(self.nlp(document.text), document)
@@ -48,7 +50,7 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
     article = make_article(document)
     return Analysis(
         article=article,
-        entities=extract_entities(doc),
+        entities=extract_entities(doc, article.published),
         dates=extract_dates(doc, article.published),
     )
 

@@ -59,9 +59,12 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
 
 def _entity_label(entity: Entity) -> str:
     extra = [entity.country] if entity.country else []
+    if entity.place and entity.place.admin1 and entity.type != "PERSON":
+        extra.append(entity.place.admin1)
     count = len(entity.mentions)
     suffix = f" ×{count}" if count > 1 else ""
-    return f"{entity.name}{' [' + ', '.join(extra) + ']' if extra else ''}{suffix}"
+    roles = f" ({'; '.join(entity.roles[:2])})" if entity.roles else ""
+    return f"{entity.name}{' [' + ', '.join(extra) + ']' if extra else ''}{roles}{suffix}"
 
 
 def _wrap(text: str) -> Iterable[str]:

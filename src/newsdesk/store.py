@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -311,8 +311,70 @@ class Store:
         ]
         return hits
 
+    def entities(
+        self,
+        *,
+        type: str | None = None,
+        name: str | None = None,
+        country: str | None = None,
+        limit: int = 50,
+    ) -> list[EntitySummary]:
+        """Entities across all articles with mention and article counts, roles and place."""
+        where, params = [], []
+        if type:
+            where.append("type = ?")
+            params.append(type.upper())
+        if name:
+            where.append("name LIKE ? ESCAPE '\\'")
+            params.append("%" + _like_prefix(name)[:-1] + "%")
+        if country:
+            where.append("country = ?")
+            params.append(country.upper())
+        sql = "SELECT * FROM entities" + (" WHERE " + " AND ".join(where) if where else "")
+        return summarise_entities(self.db.execute(sql, params))[:limit]
+
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@dataclass
+class EntitySummary:
+    """One entity across the stored articles: KB entities by id, others by name + country."""
+
+    name: str
+    type: str
+    kb_id: str | None
+    wikidata: str | None
+    country: str | None
+    mentions: int = 0
+    articles: int = 0
+    roles: dict[str, int] = field(default_factory=dict)
+    place: dict[str, Any] | None = None
+
+    def top_roles(self, count: int = 3) -> list[str]:
+        return sorted(self.roles, key=lambda r: -self.roles[r])[:count]
+
+
+def summarise_entities(rows: Iterator[sqlite3.Row]) -> list[EntitySummary]:
+    summaries: dict[tuple[str, ...], EntitySummary] = {}
+    for row in rows:
+        data = json.loads(row["data"])
+        key = (
+            (row["kb_id"],)
+            if row["kb_id"]
+            else (row["type"], row["name"].casefold(), row["country"] or "")
+        )
+        summary = summaries.get(key)
+        if summary is None:
+            summary = summaries[key] = EntitySummary(
+                row["name"], row["type"], row["kb_id"], data.get("wikidata"), row["country"]
+            )
+        summary.mentions += row["mention_count"]
+        summary.articles += 1
+        for role in data.get("roles", []):
+            summary.roles[role] = summary.roles.get(role, 0) + 1
+        summary.place = summary.place or data.get("place")
+    return sorted(summaries.values(), key=lambda s: (-s.mentions, s.name))
 
 
 RECORD_TABLES = ("entities", "quotes", "events", "figures", "dates", "claims")

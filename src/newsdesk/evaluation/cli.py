@@ -58,3 +58,41 @@ def seed_command(
     click.echo(score.table())
     if verbose:
         click.echo("\n".join(f"  - {line}" for line in score.details))
+
+
+@eval_group.command("quotes")
+@click.option(
+    "--polnear",
+    "polnear_dir",
+    type=click.Path(file_okay=False),
+    help="PolNeAR split folder with text/ and attributions/ "
+    "[default: shared/eval/polnear/data/dev].",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
+@click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List the counts and each miss.")
+def quotes_command(
+    polnear_dir: str | None, limit: int | None, model: str | None, as_json: bool, verbose: bool
+) -> None:
+    """Score quotes (content, source, cue) against PolNeAR attribution relations."""
+    from ..errors import EvalError
+    from ..pipeline import Analyzer
+    from .data import eval_dir
+    from .polnear import evaluate_polnear
+
+    try:
+        folder = Path(polnear_dir) if polnear_dir else eval_dir() / "polnear" / "data" / "dev"
+        if not (folder / "text").is_dir():
+            raise EvalError("no PolNeAR split here (text/ and attributions/)", source=str(folder))
+        score = evaluate_polnear(folder, Analyzer.load(model), limit)
+    except NewsdeskError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        data = {"name": score.name, "metrics": score.metrics, "details": score.details}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(score.table())
+    if verbose:
+        click.echo("\n".join(f"  - {line}" for line in score.details))
