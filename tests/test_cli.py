@@ -51,8 +51,8 @@ def test_analyze_report_is_readable(run):
     lines = result.stdout.splitlines()
     assert lines[0] == "Putin Pledges to Capture Donbas Despite Fresh US-Ukraine Talks"
     assert "Axadle Times · by Abdiwahab Ahmed" in lines[1]
-    people = lines[lines.index("People (6)") + 1]
-    assert people.strip().startswith("Vladimir Putin ×4")
+    people = lines[lines.index("People (8)") + 1]
+    assert people.strip().startswith("Vladimir Putin [RUS] (President")
 
 
 def test_analyze_stdin(run):
@@ -174,11 +174,13 @@ COMMANDS = [
     "ingest",
     "show",
     "articles",
+    "entities",
     "search",
     "export",
     "demo",
     "eval",
     "eval seed",
+    "eval quotes",
 ]
 
 

@@ -361,7 +361,7 @@ def _role_text(title: str, of: str | None) -> str:
     if place is None:
         organisation = load_kb().get(of)
         place = organisation.name if organisation is not None else of
-    return f"{title} of {place}"
+    return f"{title} ({place})"
 
 
 def _names_region(span: Span) -> bool:

@@ -24,7 +24,7 @@ import yaml
 from . import gazetteer
 from .errors import InputError
 
-KB_FILES = ("people", "organisations", "armed_groups", "seats", "titles", "demonyms")
+KB_FILES = ("people", "organisations", "media", "armed_groups", "seats", "titles", "demonyms")
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def load_kb(extra: tuple[str, ...] = ()) -> KnowledgeBase:
             sections[name] = list(sections[name]) + list(items)
     for item in sections["people"]:
         kb.add(_person(item))
-    for item in sections["organisations"]:
+    for item in (*sections["organisations"], *sections["media"]):
         kb.add(_organisation(item))
     for item in sections["armed_groups"]:
         kb.add(_armed_group(item))

@@ -30,7 +30,7 @@ def is_actor(span: Span, *, default: bool) -> bool:
     token = _head(span)
     dep = token.dep_
     if dep == "conj":  # "Moscow and Kyiv said": take the role of the first conjunct
-        while token.dep_ == "conj" and token.head is not token:
+        while token.dep_ == "conj" and token.head.i != token.i:
             token = token.head
         dep = token.dep_
     if dep in _SUBJECTS or dep == "poss":

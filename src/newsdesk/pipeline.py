@@ -14,6 +14,7 @@ from .entities import extract_entities
 from .errors import InputError
 from .ingest import Document, Options, content_hash, from_text
 from .nlp import load_nlp
+from .quotes import extract_quotes
 from .records import Analysis, Article
 
 ARTICLE_FIELDS = ("id", "source", "url", "title", "outlet", "byline", "published", "language")
@@ -48,9 +49,11 @@ class Analyzer:
 def build_analysis(doc: Doc, document: Document) -> Analysis:
     """The records of one parsed document. Extraction stages are pure ``Doc -> records``."""
     article = make_article(document)
+    entities = extract_entities(doc, article.published)
     return Analysis(
         article=article,
-        entities=extract_entities(doc, article.published),
+        entities=entities,
+        quotes=extract_quotes(doc, entities),
         dates=extract_dates(doc, article.published),
     )
 

@@ -34,6 +34,9 @@ def describe(span: Span, kb: KnowledgeBase) -> Description:
     country = None
     former = False
     for phrase in _phrases(span):
+        possessor = next((t for t in phrase if t.dep_ == "poss"), None)
+        if possessor is not None:  # "brief Ukraine's lead negotiator": start at "Ukraine's"
+            phrase = [t for t in phrase if t.i >= possessor.left_edge.i]
         title = _title(phrase, kb)
         if title is None:
             continue
@@ -42,6 +45,8 @@ def describe(span: Span, kb: KnowledgeBase) -> Description:
             for t in phrase
             if not _is_country_word(t, kb) and t.dep_ not in ("det", "case") and not t.is_punct
         ]
+        while words and words[0].pos_ in ("VERB", "AUX", "ADP", "PART"):
+            words = words[1:]  # "to brief Ukraine's lead negotiator": the verb is no title
         text = " ".join(t.text for t in words).strip()
         if text:
             roles.append(text[0].lower() + text[1:] if words[0].lower_ in _FORMER else text)
@@ -59,7 +64,9 @@ def _phrases(span: Span) -> Iterable[Sequence[Token]]:
     if root.dep_ == "appos" and root.head.i < span.start:
         head = root.head
         yield [
-            t for t in head.subtree if t.i < span.start and t.dep_ not in _SKIP_DEPS or t is head
+            t
+            for t in head.subtree
+            if t.i < span.start and t.dep_ not in _SKIP_DEPS or t.i == head.i
         ]
     for child in root.rights:
         if child.dep_ == "appos":

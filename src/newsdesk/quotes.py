@@ -1,0 +1,644 @@
+"""Quotes: who said what — direct, mixed, partial and indirect attributions with their speaker.
+
+Rules over the dependency parse, with the cue words as data (``data/cues.yaml``):
+
+- a speech verb with a clausal complement: "X said (that) ...", "..., X said", "X told Y ...";
+  its complement is the content, its subject the speaker (through "who", "saying", "and added");
+- quotation marks: a quoted passage next to its cue is a direct quote (split quotes
+  ``"We will not," he said, "give up."`` are one quote); quoted words inside reported speech make
+  it ``mixed``; a quote after ``X said:`` takes that speaker; a paragraph that continues an
+  unclosed quote keeps the speaker of the paragraph before;
+- "according to X", noun cues ("X's claim that ...", "cited testimony that ..."), verbs whose
+  object is the content ("accused Moscow of ...") and intentions ("vowed to ...").
+
+Speakers are the subject's entity; pronouns and descriptors resolve to the nearest compatible
+entity before the cue; a speaker with no entity keeps its words ("officials") and ``entity: null``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from .records import Entity, EntityRef, Quote
+from .records import Span as TextSpan
+
+_OPEN = '“"«'
+_CLOSE = '”"»'
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "it", "we"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_NP_DROP = {"relcl", "acl", "punct", "cc", "conj", "advcl", "appos", "prep"}
+
+
+@dataclass(frozen=True)
+class Cues:
+    speech: frozenset[str]
+    objects: frozenset[str]
+    intentions: frozenset[str]
+    nouns: frozenset[str]
+    addressee: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    text = resources.files("newsdesk").joinpath("data/cues.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return Cues(
+        *(
+            frozenset(data[k])
+            for k in (
+                "speech_verbs",
+                "object_verbs",
+                "intention_verbs",
+                "cue_nouns",
+                "addressee_verbs",
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A quoted passage: ``start``/``end`` include the marks; ``continues`` if left unclosed."""
+
+    start: int
+    end: int
+    continues: bool = False
+
+
+def quote_segments(text: str) -> list[Segment]:
+    """Quoted passages, paragraph by paragraph; an unclosed quote runs to its paragraph's end."""
+    segments: list[Segment] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        segments.extend(_paragraph_segments(paragraph, offset))
+        offset += len(paragraph) + 1
+    return segments
+
+
+def _paragraph_segments(paragraph: str, offset: int) -> Iterable[Segment]:
+    start = None
+    for index, char in enumerate(paragraph):
+        if start is None and char in _OPEN and _opens(paragraph, index):
+            start = index
+        elif start is not None and char in _CLOSE and index > start + 1:
+            yield Segment(offset + start, offset + index + 1)
+            start = None
+    if start is not None and len(paragraph) - start > 3:
+        yield Segment(offset + start, offset + len(paragraph), continues=True)
+
+
+def _opens(paragraph: str, index: int) -> bool:
+    """A straight quote opens after a space, a dash or the paragraph start, not after a letter."""
+    return paragraph[index] != '"' or index == 0 or not paragraph[index - 1].isalnum()
+
+
+@dataclass
+class _Found:
+    kind: str
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    subject: Token | None
+    addressee: Token | None = None
+    speaker: EntityRef | None = None
+
+
+def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
+    """Every attribution in ``doc`` with its content, cue, speaker and addressee."""
+    cues = load_cues()
+    segments = quote_segments(doc.text)
+    linker = _Linker(doc, entities)
+    found: list[_Found] = []
+    for token in doc:
+        found.extend(_attributions(token, cues))
+    found = [_with_segments(f, segments, doc) for f in found]
+    found = _drop_nested(_drop_overlaps(found))
+    found += _unattributed_segments(doc, segments, found, cues)
+    found.sort(key=lambda f: f.content)
+    quotes = []
+    previous: EntityRef | None = None
+    for item in found:
+        speaker = item.speaker or (
+            linker.speaker(item.subject, previous) if item.subject is not None else None
+        )
+        if speaker is not None:
+            previous = speaker
+        quotes.append(_quote(doc.text, item, speaker, linker))
+    return tuple(q for q in quotes if q.content.text.strip(' ,."“”'))
+
+
+def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        if lemma in cues.speech:
+            yield from _clausal(token, cues)
+        if lemma in cues.objects:
+            yield from _objects(token)
+        if lemma in cues.intentions:
+            yield from _intentions(token)
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        yield from _according_to(token)
+    if token.pos_ == "NOUN" and lemma in cues.nouns:
+        yield from _noun_cue(token)
+
+
+def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
+    """ "X said (that) ...", "..., X said", "X said: ..." """
+    complements = [
+        c
+        for c in verb.children
+        if c.dep_ in ("ccomp", "parataxis")
+        and _is_clause(c)
+        and _complement_side_ok(c, verb)
+        and not _relative(c, cues)
+    ]
+    if not complements:
+        return
+    first = sorted(complements, key=lambda c: (c.i < verb.i, c.i))[0]
+    extra = [
+        c
+        for c in first.children
+        if c.dep_ == "conj"
+        and c.pos_ in ("VERB", "AUX")
+        and any(m.dep_ == "mark" for m in c.children)
+    ]
+    excluded = {
+        t.i
+        for c in first.subtree
+        if _own_cue(c, cues) and c.i != first.i
+        for t in _from_conjunction(c)
+    }
+    tokens = [
+        t
+        for c in (first, *extra)
+        for t in c.subtree
+        if t.i != verb.i and not _inside(t, verb) and t.i not in excluded
+    ]
+    tokens += _broken_verb_phrase(first, verb, cues)
+    tokens = _without_trailing_apposition(first, tokens)
+    if not tokens:
+        return
+    start, end = _char_range(tokens)
+    addressee = None
+    if verb.lemma_.lower() in cues.addressee:
+        addressee = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
+    yield _Found("indirect", (start, end), _cue_range(verb), _subject(verb), addressee)
+
+
+def _is_clause(token: Token) -> bool:
+    """A verb, or a participle or adjective with its own subject ("peace must be dignified")."""
+    return token.pos_ in ("VERB", "AUX") or any(
+        c.dep_ in _SUBJECT_DEPS or (c.dep_ == "mark" and c.lower_ == "that") for c in token.children
+    )
+
+
+def _relative(clause: Token, cues: Cues) -> bool:
+    """ "remarks that Kyiv has not confirmed": a transitive verb with its object missing is a
+    relative clause about the noun, not what was said."""
+    lemma = clause.lemma_.lower()
+    if lemma not in cues.objects and lemma not in ("confirm", "make", "issue", "accept", "give"):
+        return False
+    return not any(
+        c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "prep", "agent", "oprd", "dative")
+        for c in clause.children
+    )
+
+
+def _broken_verb_phrase(complement: Token, verb: Token, cues: Cues) -> list[Token]:
+    """Quote marks break the parse of "Ukraine had “pretty well” backed the plan": the participle
+    lands as a conjunct of the cue. Join it back when it follows the complement directly."""
+    last = max(t.i for t in complement.subtree)
+    doc = verb.doc
+    extra: list[Token] = []
+    for conj in (c for c in (*verb.children, *complement.children) if c.dep_ == "conj"):
+        gap = doc[last + 1 : conj.i]
+        participle = conj.tag_ == "VBN" or (
+            conj.tag_ == "VBD" and complement.lemma_ in ("have", "be")
+        )
+        if (
+            participle
+            and all(t.is_punct or t.text in _CLOSE for t in gap)
+            and not any(c.dep_ in _SUBJECT_DEPS for c in conj.children)
+            and conj.lemma_.lower() not in cues.speech
+        ):
+            extra += [
+                t for t in conj.subtree if not t.is_punct or t.i < max(x.i for x in conj.subtree)
+            ]
+            extra += list(gap)
+            last = max(t.i for t in conj.subtree)
+    return extra
+
+
+def _complement_side_ok(complement: Token, verb: Token) -> bool:
+    """A complement before its cue must end in a comma or quote mark right before the cue's
+    clause ("..., Putin said"), not across a semicolon or full stop."""
+    if complement.i > verb.i:
+        return True
+    last = max(t.i for t in complement.subtree)
+    between = verb.doc[last + 1 : verb.i]
+    return not any(t.text in (";", ".", "?", "!") for t in between) and (
+        any(t.text in (",", "—", "–") or t.text in _CLOSE for t in between)
+        or verb.doc[last].text in _CLOSE
+        or verb.doc[last].text == ","
+    )
+
+
+def _own_cue(token: Token, cues: Cues) -> bool:
+    """A conjoined cue with its own clause: "said X and stressed that Y" splits there."""
+    return (
+        token.dep_ == "conj"
+        and token.lemma_.lower() in cues.speech
+        and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+    )
+
+
+def _from_conjunction(token: Token) -> list[Token]:
+    """The conjunct's words with the "and"/"but" and comma that join it."""
+    words = list(token.subtree)
+    start = min(t.i for t in words)
+    doc = token.doc
+    while start > 0 and (doc[start - 1].dep_ == "cc" or doc[start - 1].is_punct):
+        start -= 1
+        words.append(doc[start])
+    return words
+
+
+def _without_trailing_apposition(root: Token, tokens: list[Token]) -> list[Token]:
+    """ "..., remarks that Kyiv has not fully confirmed" describes the clause; it is not said."""
+    for child in root.rights:
+        if (
+            child.dep_ in ("appos", "npadvmod", "dobj")
+            and child.i > 0
+            and child.doc[child.left_edge.i - 1].text == ","
+        ):
+            drop = {t.i for t in child.subtree}
+            if (
+                child.dep_ != "dobj"
+                or child.pos_ == "NOUN"
+                and child.i > max(t.i for t in tokens if t.i not in drop)
+            ):
+                tokens = [t for t in tokens if t.i not in drop]
+    return tokens
+
+
+def _inside(token: Token, verb: Token) -> bool:
+    """Tokens of the cue's own subject or addressee are never content."""
+    head = token
+    while head.head.i != head.i and head.head.i != verb.i:
+        head = head.head
+    return head.head.i == verb.i and head.dep_ in (
+        *_SUBJECT_DEPS,
+        "dobj",
+        "dative",
+        "advmod",
+        "npadvmod",
+        "prep",
+        "aux",
+        "neg",
+        "punct",
+        "cc",
+    )
+
+
+def _objects(verb: Token) -> Iterable[_Found]:
+    """ "accused Moscow of ...", "criticized the act as a crazy system", "called for X"."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")]
+    if obj is None and verb.lemma_.lower() == "call" and preps:
+        obj = preps.pop(0)
+    if obj is None or _subject(verb) is None:
+        return
+    tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
+    yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb))
+
+
+def _intentions(verb: Token) -> Iterable[_Found]:
+    """ "vowed to fight on", "refused to comment"."""
+    xcomp = next(
+        (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None
+    )
+    subject = _subject(verb)
+    if xcomp is None or subject is None:
+        return
+    yield _Found("indirect", _char_range(list(xcomp.subtree)), _cue_range(verb), subject)
+
+
+def _according_to(according: Token) -> Iterable[_Found]:
+    to = next(c for c in according.children if c.lower_ == "to")
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    clause = according.head
+    while clause.dep_ not in ("ROOT", "ccomp") and clause.head.i != clause.i:
+        clause = clause.head
+    excluded = set(according.subtree)
+    tokens = [t for t in clause.subtree if t not in excluded and not t.is_punct]
+    if source is None or not tokens:
+        return
+    cue = (according.idx, to.idx + len(to.text))
+    yield _Found("indirect", _char_range(tokens), cue, source)
+
+
+def _noun_cue(noun: Token) -> Iterable[_Found]:
+    """ "X's claim that ...", "remarks that Kyiv has not confirmed", "cited testimony that ..."."""
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp")
+            and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None or _relative(clause, load_cues()):
+        return
+    subject = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if subject is None and noun.dep_ in ("dobj", "attr"):
+        subject = _subject(noun.head)
+    if subject is None:
+        return
+    cue_start = noun.head.idx if noun.dep_ == "dobj" and noun.head.i == noun.i - 1 else noun.idx
+    yield _Found(
+        "indirect", _char_range(list(clause.subtree)), (cue_start, noun.idx + len(noun)), subject
+    )
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker token: the verb's subject, or that of the verb it hangs from."""
+    if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        cue = _enclosing_cue(verb)
+        if cue is not None:
+            return _subject(cue)
+    current = verb
+    for _ in range(4):
+        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in ("who", "that", "which") and current.dep_ == "relcl":
+                return current.head
+            return subject
+        agent = next((c for c in current.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if current.dep_ in ("conj", "advcl", "xcomp", "relcl") and current.head.i != current.i:
+            if current.dep_ == "relcl":
+                return current.head
+            current = current.head
+            continue
+        return None
+    return None
+
+
+def _enclosing_cue(verb: Token) -> Token | None:
+    """For "X said A and stressed that B": the "said" whose complement holds "stressed"."""
+    cues = load_cues()
+    current = verb
+    for _ in range(6):
+        if current.head.i == current.i:
+            return None
+        current = current.head
+        if (
+            current.lemma_.lower() in cues.speech
+            and current.i != verb.i
+            and (current.dep_ != "conj" or any(c.dep_ in _SUBJECT_DEPS for c in current.children))
+        ):
+            return current
+    return None
+
+
+def _cue_range(verb: Token) -> tuple[int, int]:
+    particles = [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
+    end_token = particles[0] if particles else verb
+    return verb.idx, end_token.idx + len(end_token.text)
+
+
+def _char_range(tokens: Sequence[Token]) -> tuple[int, int]:
+    ordered = sorted(tokens, key=lambda t: t.i)
+    while len(ordered) > 1 and ordered[-1].is_punct and ordered[-1].text not in _CLOSE:
+        ordered.pop()
+    while len(ordered) > 1 and ordered[0].is_punct and ordered[0].text not in _OPEN:
+        ordered.pop(0)
+    return ordered[0].idx, ordered[-1].idx + len(ordered[-1].text)
+
+
+def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
+    """Direct when the content is a quoted passage (joining a split quote); mixed when quoted
+    words sit inside reported speech."""
+    start, end = found.content
+    cue_start = found.cue[0] if found.cue else start
+    touching = [s for s in segments if s.start < end and start < s.end]
+    if not touching:
+        return found
+    inside = sum(min(s.end, end) - max(s.start, start) for s in touching)
+    if inside >= 0.6 * (end - start):
+        near = [
+            s
+            for s in segments
+            if _same_sentence(doc, s, cue_start)
+            and s.start < end + 40
+            and s.end > start - 40
+            and not (s.start < cue_start < s.end)
+        ]
+        parts = sorted({*touching, *near}, key=lambda s: s.start)
+        found.kind = "direct"
+        found.content = (parts[0].start, parts[-1].end)
+        return found
+    found.kind = "mixed"
+    found.content = (min(start, touching[0].start), max(end, touching[-1].end))
+    return found
+
+
+def _same_sentence(doc: Doc, segment: Segment, offset: int) -> bool:
+    span = doc.char_span(segment.start, segment.end, alignment_mode="expand")
+    token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None or token is None:
+        return False
+    return span.sent.start <= token.start < span.sent.end or abs(span.start - token.start) < 3
+
+
+def _drop_overlaps(found: list[_Found]) -> list[_Found]:
+    """One attribution per content: keep clausal and direct ones over object/intention ones."""
+    rank = {"direct": 0, "mixed": 1, "indirect": 2}
+    ordered = sorted(found, key=lambda f: (rank[f.kind], -(f.content[1] - f.content[0])))
+    kept: list[_Found] = []
+    for item in ordered:
+        if any(
+            _overlap(item.content, k.content) > 0.5 * (item.content[1] - item.content[0])
+            for k in kept
+        ):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _drop_nested(found: list[_Found]) -> list[_Found]:
+    """An attribution whose cue lies inside another's content is part of what was said."""
+    return [
+        f
+        for f in found
+        if f.cue is None
+        or not any(
+            o is not f and o.content[0] <= f.cue[0] and f.cue[1] <= o.content[1] for o in found
+        )
+    ]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _unattributed_segments(
+    doc: Doc, segments: list[Segment], found: list[_Found], cues: Cues
+) -> list[_Found]:
+    """Quoted passages no cue claimed: after "X said:", or continuing the paragraph before."""
+    extra: list[_Found] = []
+    covered = [f.content for f in found]
+    previous_segment: Segment | None = None
+    for segment in segments:
+        claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
+        if not claimed and _words(doc.text[segment.start : segment.end]) >= 4:
+            item = _after_colon(doc, segment, cues) or _continuation(
+                segment, previous_segment, found + extra, doc.text
+            )
+            if item is not None:
+                extra.append(item)
+        previous_segment = segment
+    return extra
+
+
+def _after_colon(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
+    before = doc.text[: segment.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    verbs = [t for t in colon.sent if t.i < colon.start and t.lemma_.lower() in cues.speech]
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    return _Found("direct", (segment.start, segment.end), _cue_range(verb), _subject(verb))
+
+
+def _continuation(
+    segment: Segment, previous: Segment | None, found: list[_Found], text: str
+) -> _Found | None:
+    """A paragraph that opens with a quote mark after an unclosed quote continues it."""
+    if previous is None or not previous.continues:
+        return None
+    paragraph_start = text.rfind("\n", 0, segment.start) + 1
+    if segment.start != paragraph_start:
+        return None
+    owner = next((f for f in found if _overlap(f.content, (previous.start, previous.end))), None)
+    if owner is None:
+        return None
+    return _Found("direct", (segment.start, segment.end), None, owner.subject, None, owner.speaker)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+class _Linker:
+    """Resolves subject tokens to entities: mentions, appositions, pronouns, descriptors."""
+
+    def __init__(self, doc: Doc, entities: Sequence[Entity]) -> None:
+        self.doc = doc
+        self.mentions = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
+        self.starts = [m[0] for m in self.mentions]
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        index = bisect_right(self.starts, end) - 1
+        while index >= 0:
+            m_start, m_end, entity = self.mentions[index]
+            if m_start < end and start < m_end:
+                return entity
+            if m_end < start - 200:
+                break
+            index -= 1
+        return None
+
+    def speaker(self, subject: Token, previous: EntityRef | None) -> EntityRef:
+        phrase = _noun_phrase(subject)
+        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+        mention = TextSpan.of(self.doc.text, start, end)
+        entity = self._entity_of(subject)
+        if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+            entity = self._antecedent(subject, previous)
+        if entity is None:
+            return EntityRef(None, mention.text, mention)
+        return EntityRef(entity.id, entity.name, mention)
+
+    def _entity_of(self, head: Token) -> Entity | None:
+        entity = self.entity_at(head.idx, head.idx + len(head.text))
+        if entity is not None and entity.type not in ("NORP",):
+            return entity
+        for child in head.children:
+            if child.dep_ in ("appos", "compound"):
+                found = self.entity_at(child.idx, child.idx + len(child.text))
+                if found is not None and (
+                    found.type == "PERSON"
+                    or head.pos_ == "NOUN"
+                    and head.tag_ == "NNS"
+                    and found.type != "NORP"
+                ):
+                    return found
+        return None
+
+    def _antecedent(self, pronoun: Token, previous: EntityRef | None) -> Entity | None:
+        people = pronoun.lower_ in _PERSON_PRONOUNS
+        wanted = ("PERSON",) if people else ("ORG", "GPE")
+        if previous is not None and previous.entity is not None:
+            entity = self._by_id(previous.entity)
+            if (
+                entity is not None
+                and entity.type in wanted
+                and self._last_of(wanted, pronoun) is entity
+            ):
+                return entity
+        return self._last_of(wanted, pronoun)
+
+    def _last_of(self, types: tuple[str, ...], before: Token) -> Entity | None:
+        limit = before.idx
+        for m_start, _end, entity in reversed(self.mentions):
+            if m_start < limit and entity.type in types:
+                return entity
+        return None
+
+    def _by_id(self, entity_id: str) -> Entity | None:
+        return next((m[2] for m in self.mentions if m[2].id == entity_id), None)
+
+
+def _noun_phrase(head: Token) -> list[Token]:
+    """The subject's words without relative clauses, appositions or trailing commas."""
+    words = [head]
+    for child in head.children:
+        if child.dep_ not in _NP_DROP or (
+            child.dep_ == "prep" and child.i > head.i and child.lower_ == "of"
+        ):
+            words.extend(child.subtree)
+    return sorted(words, key=lambda t: t.i)
+
+
+def _quote(text: str, item: _Found, speaker: EntityRef | None, linker: _Linker) -> Quote:
+    start, end = item.content
+    content = TextSpan.of(text, start, end)
+    cue = TextSpan.of(text, *item.cue) if item.cue else None
+    addressee = None
+    if item.addressee is not None:
+        phrase = _noun_phrase(item.addressee)
+        a_start, a_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+        entity = linker.entity_at(a_start, a_end)
+        name = text[a_start:a_end]
+        if entity is not None and not any(
+            m.start <= a_start and a_end <= m.end for m in entity.mentions
+        ):
+            entity = None  # "India Today" is not India
+        addressee = EntityRef(entity.id if entity else None, entity.name if entity else name)
+    return Quote(item.kind, content, cue, speaker, addressee)
