@@ -156,3 +156,25 @@ def test_named_regions_become_regions(link):
     assert donetsk.name == "Donetsk region"
     assert donetsk.place is not None and donetsk.place.geonameid is None
     assert donetsk.country == "UKR"
+
+
+def test_a_surname_the_model_reads_as_an_org_joins_the_person(link):
+    text = (
+        "Naveeda Khoshbo wrote the book in Kabul. Khoshbo said the ban reflected the "
+        "repression of women."
+    )
+    people = [e for e in link(text) if e.type == "PERSON"]
+    assert [(p.name, len(p.mentions)) for p in people] == [("Naveeda Khoshbo", 2)]
+
+
+@pytest.mark.parametrize("area", ["Africa", "Middle East", "Sahel"])
+def test_areas_are_not_geocoded_to_towns_of_the_same_name(link, area):
+    entities = link(f"Drought is spreading across the {area}, aid agencies warned on Monday.")
+    entity = by_mention(entities, area)
+    assert entity.place is None or entity.place.geonameid is None
+
+
+def test_a_kb_capital_is_geocoded_in_its_own_country(link):
+    text = "Kenyan officials flew to Moscow after talks in Nairobi and Mombasa on Friday."
+    place = by_mention(link(text), "Moscow").place
+    assert place is not None and place.country == "RUS"

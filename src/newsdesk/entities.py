@@ -93,7 +93,7 @@ class EntityFixer:
         ents = doc.ents
         people = _person_tokens(ents)
         fixed = [self.fix(ent, people) for ent in ents]
-        kept = [span for span in fixed if span is not None]
+        kept = _harmonise([span for span in fixed if span is not None])
         doc.ents = filter_spans(kept + self.missed_places(doc, kept))
         return doc
 
@@ -124,7 +124,16 @@ class EntityFixer:
         label = span.label_
         if span.kb_id_:
             return span
-        if label == "PERSON" and self.is_place_not_person(span, people):
+        if (
+            label == "ORG"
+            and len(span) == 1
+            and span.end < len(span.doc)
+            and span.doc[span.end].lower_ in self.title_words
+        ):
+            return None  # "Commerce" in "Commerce Secretary Howard Lutnick" is part of a title
+        if label == "PERSON" and len(span) == 1 and load_kb().demonym(span.text):
+            label = "NORP"  # "Africans"
+        elif label == "PERSON" and self.is_place_not_person(span, people):
             label = "GPE"
         elif label in ("ORG", "GPE", "NORP") and self.is_titled_person(span):
             label = "PERSON"
@@ -158,6 +167,26 @@ class EntityFixer:
         return before not in honorifics()
 
 
+def _harmonise(spans: list[Span]) -> list[Span]:
+    """One name, one reading: "Dadaab" read as a place once and a person elsewhere, and known
+    as a place, is a place everywhere."""
+    places = {s.text for s in spans if s.label_ in ("GPE", "LOC")}
+    people = {s.text for s in spans if s.label_ == "PERSON"}
+    both = {t for t in places & people if gazetteer.is_place(t) or places_any(t)}
+    return [
+        Span(s.doc, s.start, s.end, label="GPE", kb_id=s.kb_id_)
+        if s.text in both and s.label_ == "PERSON"
+        else s
+        for s in spans
+    ]
+
+
+def places_any(name: str) -> bool:
+    from .places import is_town
+
+    return is_town(name, 0)
+
+
 def _person_tokens(ents: Iterable[Span]) -> set[str]:
     """Surnames of multi-word PERSON mentions: "Jackson" stays a person after "Michael Jackson"."""
     return {e[-1].text.casefold() for e in ents if e.label_ == "PERSON" and len(e) > 1}
@@ -170,8 +199,22 @@ def _trim(ent: Span) -> Span | None:
         if "\n" in doc[index].text or "\n" in doc[index].whitespace_:
             end = index + 1 if "\n" in doc[index].whitespace_ else index
             break
-    while end > start and doc[end - 1].text in _POSSESSIVE:
+    if ent.label_ == "ORG":
+        comma = next((i for i in range(start + 1, end) if doc[i].text == ","), None)
+        end = comma if comma is not None else end  # "Ministry of Culture, Zia Haqmal"
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE
+        or doc[end - 1].pos_ in ("ADP", "CCONJ", "DET")
+        or doc[end - 1].text in ("-", "–", ",")
+    ):
         end -= 1
+    while (
+        end > start
+        and doc[end - 1].text.endswith("-")
+        and len(doc[end - 1]) > 1
+        and end - start == 1
+    ):
+        return None  # "Mexican-" cut from a compound
     if (
         end - start > 1
         and doc[start].lower_ == "the"
@@ -235,13 +278,17 @@ def _assign(span: Span, kb: KnowledgeBase, full_names: dict[str, str]) -> _Group
     if entry is not None:
         return _Group(f"KB:{entry.id}", entry=entry)
     name = gazetteer.normalise(span.text)
+    one_word = " " not in span.text.strip()
+    if one_word and span.label_ in ("ORG", "GPE", "NORP") and name in full_names:
+        key = full_names[name]  # "Khoshbo said" read as an ORG after "Naveeda Khoshbo"
+        return _Group(key, entry=kb.get(key[3:]) if key.startswith("KB:") else None)
     if span.label_ == "PERSON":
-        if len(span) == 1 and name in full_names:
+        if one_word and name in full_names:
             key = full_names[name]
             return _Group(key, entry=kb.get(key[3:]) if key.startswith("KB:") else None)
         return _Group(f"PERSON:{name}")
-    code = gazetteer.country_codes().get(name) if span.label_ in ("GPE", "NORP") else None
-    if code and span.label_ == "GPE":
+    code = gazetteer.country_codes().get(name) if span.label_ in ("GPE", "LOC") else None
+    if code:
         return _Group(f"KB:{code}", entry=country_entry(code))
     return _Group(f"{span.label_}:{name}")
 
@@ -287,9 +334,9 @@ def _full_names(spans: list[Span], kb: KnowledgeBase) -> dict[str, str]:
     """Surname -> group key, for surnames that belong to exactly one person in the story."""
     owners: dict[str, set[str]] = defaultdict(set)
     for span in spans:
-        if span.label_ == "PERSON" and len(span) > 1:
+        if span.label_ == "PERSON" and " " in span.text.strip():
             key = f"KB:{span.kb_id_}" if span.kb_id_ else f"PERSON:{gazetteer.normalise(span.text)}"
-            owners[span[-1].text.casefold()].add(key)
+            owners[gazetteer.normalise(span.text.split()[-1])].add(key)
     return {surname: next(iter(keys)) for surname, keys in owners.items() if len(keys) == 1}
 
 
@@ -306,7 +353,11 @@ def _entity(
     mentions = tuple(TextSpan.of(text, m.start_char, m.end_char) for m in every)
     entry = group.entry
     label = (
-        entry.type if entry is not None else Counter(m.label_ for m in spans).most_common(1)[0][0]
+        entry.type
+        if entry is not None
+        else "PERSON"
+        if group.key.startswith("PERSON:")
+        else Counter(m.label_ for m in spans).most_common(1)[0][0]
     )
     if entry is not None:
         name, country = entry.name, entry.country
@@ -317,7 +368,7 @@ def _entity(
     place = None
     if label in ("GPE", "LOC", "FAC") and (entry is None or entry.kind != "country"):
         region = any(_names_region(m) for m in spans)
-        place = geocode(name, context, region=region) if not group.place_use or entry else None
+        place = geocode(name, context, region=region, country=entry.country if entry else None)
         if place is not None and country is None:
             country = place.country
         if place is not None and place.lat is None and label == "GPE":

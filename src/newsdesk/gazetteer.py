@@ -15,7 +15,7 @@ import yaml
 
 def normalise(name: str) -> str:
     """Case-folded name without a leading "the", possessive or surrounding punctuation."""
-    name = name.strip().strip(".,;:!?\"'“”‘’()[]")
+    name = name.replace("’", "'").replace("‘", "'").strip().strip(".,;:!?\"'“”()[]")
     for suffix in ("’s", "'s", "’", "'"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
@@ -63,6 +63,16 @@ def is_place(name: str) -> bool:
     from .places import is_town
 
     return normalise(name) in place_names() or is_town(name)
+
+
+def is_area(name: str) -> bool:
+    """A region of data/regions.yaml that GeoNames towns must not stand for."""
+    return normalise(name) in _area_names()
+
+
+@lru_cache(maxsize=1)
+def _area_names() -> frozenset[str]:
+    return frozenset(normalise(n) for n in _regions())
 
 
 def region_country(name: str) -> str | None:

@@ -140,15 +140,13 @@ def candidates(name: str) -> list[Candidate]:
 
 def regions(key: str) -> list[Candidate]:
     """Admin-1 regions named ``key``, one per country, located at their largest town."""
-    rows = (
-        connection()
-        .execute(
-            "SELECT country, admin1, lat, lon, max(population), sum(population) FROM city "
-            "WHERE admin1_key = ? GROUP BY country, admin1",
-            (key,),
-        )
-        .fetchall()
+    keys = (key, f"al {key}", *(f"{key} {word}" for word in _ADMIN_WORDS))
+    marks = ", ".join("?" * len(keys))
+    sql = (
+        "SELECT country, admin1, lat, lon, max(population), sum(population) FROM city "
+        f"WHERE admin1_key IN ({marks}) GROUP BY country, admin1"
     )
+    rows = connection().execute(sql, keys).fetchall()
     return [
         Candidate(None, admin1, lat, lon, country, admin1, largest, is_region=True)
         for country, admin1, lat, lon, largest, _total in rows
@@ -178,7 +176,22 @@ class Context:
     dateline: str | None = None
 
 
-def geocode(name: str, context: Context, *, region: bool = False) -> Place | None:
+_ADMIN_WORDS = (
+    "province",
+    "governorate",
+    "oblast",
+    "region",
+    "state",
+    "county",
+    "district",
+    "prefecture",
+    "department",
+)
+
+
+def geocode(
+    name: str, context: Context, *, region: bool = False, country: str | None = None
+) -> Place | None:
     """The most likely place called ``name`` in this article, or None.
 
     Scoring: the candidate's country's share of the article's country mentions (x3), +2 for the
@@ -186,7 +199,13 @@ def geocode(name: str, context: Context, *, region: bool = False) -> Place | Non
     then population (log10/10). With ``region`` the name is an admin-1 region ("the Donetsk
     region"): the place is that region, located at its largest town of the same name.
     """
+    if gazetteer.is_area(name) and (gazetteer.region_country(name) is None or not is_town(name)):
+        # "Middle East", "Africa", "Donbas": areas, not towns of the same (or an old) name
+        code = gazetteer.region_country(name)
+        return Place(None, None, None, code, name) if code else None
     found = candidates(name)
+    if country:
+        found = [c for c in found if c.country == country] or found
     if region:
         found = [c for c in found if c.is_region] or found
     if not found:

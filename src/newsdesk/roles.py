@@ -45,7 +45,7 @@ def describe(span: Span, kb: KnowledgeBase) -> Description:
             for t in phrase
             if not _is_country_word(t, kb) and t.dep_ not in ("det", "case") and not t.is_punct
         ]
-        while words and words[0].pos_ in ("VERB", "AUX", "ADP", "PART"):
+        while words and words[0].pos_ in ("VERB", "AUX", "ADP", "PART", "DET", "CCONJ", "PRON"):
             words = words[1:]  # "to brief Ukraine's lead negotiator": the verb is no title
         text = " ".join(t.text for t in words).strip()
         if text:
