@@ -189,3 +189,22 @@ def test_every_command_has_help(run, command):
     result = run(*command.split(), "--help")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()[2]) > 10
+
+
+def test_entities_and_quotes_commands_on_the_seed(run, tmp_path):
+    needs(SEED_TEXT)
+    db = str(tmp_path / "seed.db")
+    run("ingest", str(SEED_TEXT), str(EXAMPLES / "wire.jsonl"), "--db", db)
+    people = run("entities", "--db", db, "--type", "PERSON", "--json").stdout.splitlines()
+    rows = {json.loads(line)["name"]: json.loads(line) for line in people}
+    assert rows["Vladimir Putin"]["kb_id"] == "vladimir-putin"
+    assert rows["Vladimir Putin"]["wikidata"] == "Q7747"
+    assert rows["Yuri Ushakov"]["country"] == "RUS"
+    assert "aide" in rows["Yuri Ushakov"]["roles"]
+    putin = run("quotes", "--db", db, "--speaker", "Vladimir Putin", "--json").stdout.splitlines()
+    quotes = [json.loads(line) for line in putin]
+    assert len(quotes) >= 2
+    told = next(q for q in quotes if q["cue"]["text"] == "told")
+    assert told["kind"] == "direct" and told["addressee"]["name"] == "India Today"
+    about = run("quotes", "--db", db, "--about", "NATO").stdout
+    assert "NATO" in about or "North Atlantic" in about

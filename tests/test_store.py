@@ -122,3 +122,53 @@ def test_refuses_a_newer_schema_and_foreign_databases(tmp_path):
     garbage.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError):
         Store(garbage)
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    from importlib import resources
+
+    from newsdesk.store import _statements
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    schema = resources.files("newsdesk").joinpath("data/schema.sql").read_text("utf-8")
+    for statement in _statements(schema):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        columns = {r[1] for r in store.db.execute("PRAGMA table_info(quotes)")}
+        assert {"speaker_kb", "about"} <= columns
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        store.save(analysis())
+        assert store.count() == 1
+
+
+def test_quotes_filter_by_speaker_about_and_date(store):
+    from newsdesk.records import EntityRef, Quote
+
+    text = "Kyiv said Odesa was calm. Olena Marchuk said Odesa would hold."
+    odesa = Entity("e1", "Odesa", "GPE", (Span.of(text, 10, 15), Span.of(text, 45, 50)))
+    marchuk = Entity("e2", "Olena Marchuk", "PERSON", (Span.of(text, 26, 39),), kb_id="om")
+    quotes = (
+        Quote("indirect", Span.of(text, 10, 24), Span.of(text, 5, 9), EntityRef(None, "Kyiv")),
+        Quote(
+            "indirect",
+            Span.of(text, 45, 61),
+            Span.of(text, 40, 44),
+            EntityRef("e2", "Olena Marchuk", Span.of(text, 26, 39)),
+        ),
+    )
+    store.save(
+        Analysis(
+            Article(id="q1", text=text, published="2025-03-01"),
+            entities=(odesa, marchuk),
+            quotes=quotes,
+        )
+    )
+    assert [r.quote.content.text for r in store.quotes(speaker="om")] == ["Odesa would hold"]
+    assert len(store.quotes(speaker="Marchuk")) == 1
+    assert len(store.quotes(about="Odesa")) == 2
+    assert store.quotes(since="2025-04-01") == []
+    assert [r.quote.speaker.name for r in store.quotes(text="calm")] == ["Kyiv"]

@@ -295,6 +295,50 @@ def list_articles(db_path: str, limit: int, offset: int) -> None:
     click.echo(f"{store.count()} articles", err=True)
 
 
+@main.command("quotes")
+@db_option
+@click.option("--speaker", help='Speaker name or KB id (e.g. "Vladimir Putin", vladimir-putin).')
+@click.option("--about", help="Only quotes that mention this entity (name or KB id).")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--text", help="Only quotes whose words include these (full-text search).")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
+@_handle_errors
+def list_quotes(
+    db_path: str,
+    speaker: str | None,
+    about: str | None,
+    since: str | None,
+    text: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Who said what: stored quotes with speaker, cue and evidence, newest first."""
+    rows = _existing_store(db_path).quotes(
+        speaker=speaker, about=about, since=since, text=text, limit=limit
+    )
+    for row in rows:
+        quote = row.quote
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"article_id": row.article_id, "published": row.published, **to_dict(quote)},
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        who = quote.speaker.name if quote.speaker else "(unattributed)"
+        cue = f" {quote.cue.text}" if quote.cue else ""
+        to = f" → {quote.addressee.name}" if quote.addressee else ""
+        when = (row.published or "")[:10]
+        click.echo(
+            f"{who}{cue}{to} [{quote.kind}] {when} {row.article_id}"
+            f" @{quote.content.start}\n    {quote.content.text}"
+        )
+    if not rows:
+        click.echo("no quotes match", err=True)
+
+
 @main.command("entities")
 @db_option
 @click.option("--type", "entity_type", help="Only this type (PERSON, ORG, GPE, LOC, NORP, FAC...).")

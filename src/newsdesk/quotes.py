@@ -278,7 +278,7 @@ def _without_trailing_apposition(root: Token, tokens: list[Token]) -> list[Token
         if (
             child.dep_ in ("appos", "npadvmod", "dobj")
             and child.i > 0
-            and child.doc[child.left_edge.i - 1].text == ","
+            and child.doc[child.left_edge.i - 1].text in (",", "—", "–")
         ):
             drop = {t.i for t in child.subtree}
             if (

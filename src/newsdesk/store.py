@@ -20,9 +20,9 @@ from typing import Any
 
 from .errors import NotFoundError, StoreError
 from .ingest import Document, content_hash
-from .records import Analysis, Copy, to_dict
+from .records import Analysis, Copy, Quote, from_dict, to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "newsdesk.db"
 
 
@@ -86,11 +86,13 @@ class Store:
             tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise StoreError("not a newsdesk store (it has other tables)", source=self.path)
-            schema = resources.files("newsdesk").joinpath("data/schema.sql").read_text("utf-8")
-            with self.transaction():
-                for statement in _statements(schema):
+        data = resources.files("newsdesk").joinpath("data")
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            script = data.joinpath("schema.sql" if step == 1 else f"migrations/{step}.sql")
+            with self.transaction():  # each step commits whole or not at all
+                for statement in _statements(script.read_text("utf-8")):
                     self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.db.execute(f"PRAGMA user_version = {step}")
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
@@ -193,8 +195,8 @@ class Store:
             ],
         )
         self.db.executemany(
-            "INSERT INTO quotes (article_id, idx, kind, speaker, speaker_entity, content, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quotes (article_id, idx, kind, speaker, speaker_entity, content, data, "
+            "speaker_kb, about) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     aid,
@@ -204,6 +206,8 @@ class Store:
                     q.speaker.entity if q.speaker else None,
                     q.content.text,
                     _json(q),
+                    _speaker_kb(analysis, q),
+                    _about(analysis, q),
                 )
                 for i, q in enumerate(analysis.quotes)
             ],
@@ -333,8 +337,58 @@ class Store:
         sql = "SELECT * FROM entities" + (" WHERE " + " AND ".join(where) if where else "")
         return summarise_entities(self.db.execute(sql, params))[:limit]
 
+    def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        about: str | None = None,
+        since: str | None = None,
+        text: str | None = None,
+        limit: int = 50,
+    ) -> list[QuoteRow]:
+        """Stored quotes, newest first; ``speaker`` and ``about`` match a name or KB id."""
+        where, params = [], []
+        if speaker:
+            where.append(
+                "(q.speaker_kb = ? OR q.speaker LIKE ? ESCAPE '\\' OR "
+                "q.speaker_kb IN (SELECT kb_id FROM entities WHERE name LIKE ? "
+                "ESCAPE '\\'))"
+            )
+            pattern = "%" + _like_prefix(speaker)[:-1] + "%"
+            params += [speaker, pattern, pattern]
+        if about:
+            where.append("q.about LIKE ? ESCAPE '\\'")
+            params.append("%" + _like_prefix(about)[:-1] + "%")
+        if since:
+            where.append("coalesce(a.published, a.ingested_at) >= ?")
+            params.append(since)
+        if text:
+            where.append("q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+            params.append(fts_query(text))
+        sql = (
+            "SELECT q.*, a.published, a.title FROM quotes q JOIN articles a ON a.id = "
+            "q.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY coalesce(a.published, a.ingested_at) DESC, q.article_id, q.idx LIMIT ?"
+        )
+        rows = self.db.execute(sql, (*params, limit)).fetchall()
+        return [
+            QuoteRow(
+                r["article_id"], r["published"], r["title"], from_dict(Quote, json.loads(r["data"]))
+            )
+            for r in rows
+        ]
+
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    article_id: str
+    published: str | None
+    title: str | None
+    quote: Quote
 
 
 @dataclass
@@ -414,6 +468,23 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
+
+
+def _speaker_kb(analysis: Analysis, quote: Quote) -> str | None:
+    entity = (
+        analysis.entity(quote.speaker.entity) if quote.speaker and quote.speaker.entity else None
+    )
+    return entity.kb_id if entity is not None else None
+
+
+def _about(analysis: Analysis, quote: Quote) -> str | None:
+    """Names (and KB ids) of the entities mentioned inside the quote, "|"-separated."""
+    start, end = quote.content.start, quote.content.end
+    names = []
+    for entity in analysis.entities:
+        if any(start <= m.start and m.end <= end for m in entity.mentions):
+            names += [entity.name] + ([entity.kb_id] if entity.kb_id else [])
+    return "|" + "|".join(names) + "|" if names else None
 
 
 def _json(record: Any) -> str:
