@@ -27,3 +27,9 @@ def test_seed_floor(seed_score, metric):
         f"{metric} {seed_score.metrics[metric]:.3f} < floor {floor}\n"
         + "\n".join(seed_score.details)
     )
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["seed_ceilings"]))
+def test_seed_ceiling(seed_score, metric):
+    ceiling = FLOORS["seed_ceilings"][metric]
+    assert seed_score.metrics[metric] <= ceiling, "\n".join(seed_score.details)

@@ -7,12 +7,13 @@ people) and dates. Quotes, events, figures and claims are scored by their own st
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError
 from ..gazetteer import normalise
-from ..records import Analysis, Entity
+from ..records import Analysis, Entity, Quote
 from .metrics import Score
 
 
@@ -28,6 +29,7 @@ def score_article(analysis: Analysis, gold: dict[str, Any]) -> Score:
     _score_metadata(analysis, gold, score)
     _score_entities(analysis, gold.get("entities", []), score)
     _score_dates(analysis, gold.get("dates", []), score)
+    _score_quotes(analysis, gold.get("quotes", []), score)
     return score
 
 
@@ -93,6 +95,53 @@ def _score_dates(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -
             right += mention.value == item["value"]
     score.add_ratio("date_recall", found, len(gold))
     score.add_ratio("date_value_accuracy", right, absolute)
+
+
+def _tokens(start: int, end: int, text: str) -> set[int]:
+    return {start + m.start() for m in re.finditer(r"\w+", text[start:end])}
+
+
+def _gold_span(text: str, content: str) -> tuple[int, int] | None:
+    index = text.find(content)
+    return (index, index + len(content)) if index >= 0 else None
+
+
+def _speaker_names(analysis: Analysis, quote: Quote) -> set[str]:
+    if quote.speaker is None:
+        return set()
+    names = {normalise(quote.speaker.name)}
+    entity = analysis.entity(quote.speaker.entity) if quote.speaker.entity else None
+    if entity is not None:
+        names |= {normalise(entity.name)} | {normalise(m.text) for m in entity.mentions}
+    return names
+
+
+def _score_quotes(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    """Required gold quotes found (content overlap) with the right speaker; spurious ones."""
+    text = analysis.article.text
+    spans = [(g, _gold_span(text, g["content"])) for g in gold]
+    spans = [(g, s) for g, s in spans if s is not None]
+    required = [(g, s) for g, s in spans if not g.get("optional")]
+    right = 0
+    for item, (start, end) in required:
+        words = _tokens(start, end, text)
+        found = [
+            q for q in analysis.quotes if words & _tokens(q.content.start, q.content.end, text)
+        ]
+        if any(normalise(item["speaker"] or "") in _speaker_names(analysis, q) for q in found):
+            right += 1
+        else:
+            score.details.append(f"quote missed or wrong speaker: {item['content'][:60]!r}")
+    spurious = [
+        q
+        for q in analysis.quotes
+        if not any(
+            _tokens(*s, text) & _tokens(q.content.start, q.content.end, text) for _, s in spans
+        )
+    ]
+    score.details += [f"quote spurious: {q.content.text[:60]!r}" for q in spurious]
+    score.add_ratio("quote_speaker_recall", right, len(required))
+    score.metrics["quote_spurious"] = float(len(spurious))
 
 
 def evaluate_seed(text_path: Path, gold_path: Path, analyzer: Any) -> Score:
