@@ -35,6 +35,14 @@ _CLOSE = '”"»'
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_SOURCE_NOUNS = frozenset(
+    """official spokesman spokeswoman spokesperson minister ministry
+    government president leader source diplomat officer commander police army military analyst
+    expert witness resident lawyer prosecutor judge court agency group party lawmaker senator
+    envoy ambassador aide adviser advisor negotiator authority investigator report statement
+    survey poll study activist organizer campaign administration council committee member
+    people critic supporter opponent observer monitor rebel fighter militant""".split()
+)
 _NP_DROP = {"relcl", "acl", "punct", "cc", "conj", "advcl", "appos", "prep"}
 
 
@@ -109,6 +117,7 @@ class _Found:
     subject: Token | None
     addressee: Token | None = None
     speaker: EntityRef | None = None
+    rule: str = "clausal"  # clausal | object | intention | according | noun | colon | continued
 
 
 def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
@@ -117,8 +126,11 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     segments = quote_segments(doc.text)
     linker = _Linker(doc, entities)
     found: list[_Found] = []
+    quoted = _quoted_offsets(segments)
     for token in doc:
-        found.extend(_attributions(token, cues))
+        if not _inside_segment(token.idx, quoted):  # "I think" inside a quote is quoted speech
+            found.extend(_attributions(token, cues))
+    found = [f for f in found if _credible(f, linker)]
     found = [_with_segments(f, segments, doc) for f in found]
     found = _drop_nested(_drop_overlaps(found))
     found += _unattributed_segments(doc, segments, found, cues)
@@ -318,7 +330,7 @@ def _objects(verb: Token) -> Iterable[_Found]:
     if obj is None or _subject(verb) is None:
         return
     tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
-    yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb))
+    yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb), rule="object")
 
 
 def _intentions(verb: Token) -> Iterable[_Found]:
@@ -329,7 +341,9 @@ def _intentions(verb: Token) -> Iterable[_Found]:
     subject = _subject(verb)
     if xcomp is None or subject is None:
         return
-    yield _Found("indirect", _char_range(list(xcomp.subtree)), _cue_range(verb), subject)
+    yield _Found(
+        "indirect", _char_range(list(xcomp.subtree)), _cue_range(verb), subject, rule="intention"
+    )
 
 
 def _according_to(according: Token) -> Iterable[_Found]:
@@ -386,7 +400,10 @@ def _subject(verb: Token) -> Token | None:
         agent = next((c for c in current.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if current.dep_ in ("conj", "advcl", "xcomp", "relcl") and current.head.i != current.i:
+        if (
+            current.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl", "pcomp")
+            and current.head.i != current.i
+        ):
             if current.dep_ == "relcl":
                 return current.head
             current = current.head
@@ -444,6 +461,7 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
             and s.start < end + 40
             and s.end > start - 40
             and not (s.start < cue_start < s.end)
+            and not _sentence_break(doc.text, (start, end), s)
         ]
         parts = sorted({*touching, *near}, key=lambda s: s.start)
         found.kind = "direct"
@@ -452,6 +470,40 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
     found.kind = "mixed"
     found.content = (min(start, touching[0].start), max(end, touching[-1].end))
     return found
+
+
+def _sentence_break(text: str, content: tuple[int, int], segment: Segment) -> bool:
+    """'"A," he said. "B."' is two quotes: a full stop lies between the content and B."""
+    if segment.start >= content[1]:
+        between = text[content[1] : segment.start]
+    elif segment.end <= content[0]:
+        between = text[segment.end : content[0]]
+    else:
+        return False
+    return any(mark in between for mark in (".", "?", "!", "\n"))
+
+
+def _quoted_offsets(segments: list[Segment]) -> list[tuple[int, int]]:
+    return [(s.start + 1, s.end - 1) for s in segments]
+
+
+def _inside_segment(offset: int, quoted: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in quoted)
+
+
+def _credible(found: _Found, linker: _Linker) -> bool:
+    """Object and intention cues ("opposed X", "vowed to") need a speaker that is a named
+    entity, a pronoun or a person-like noun; "ways oppose the limitations" is not a source."""
+    if found.rule not in ("object", "intention") or found.subject is None:
+        return True
+    subject = found.subject
+    if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS or subject.ent_type_:
+        return True
+    if linker.entity_at(subject.idx, subject.idx + len(subject.text)) is not None:
+        return True
+    return subject.lemma_.lower() in _SOURCE_NOUNS or any(
+        c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for c in subject.children
+    )
 
 
 def _same_sentence(doc: Doc, segment: Segment, offset: int) -> bool:

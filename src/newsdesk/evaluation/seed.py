@@ -119,8 +119,11 @@ def _speaker_names(analysis: Analysis, quote: Quote) -> set[str]:
 def _score_quotes(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
     """Required gold quotes found (content overlap) with the right speaker; spurious ones."""
     text = analysis.article.text
-    spans = [(g, _gold_span(text, g["content"])) for g in gold]
-    spans = [(g, s) for g, s in spans if s is not None]
+    spans: list[tuple[dict[str, Any], tuple[int, int]]] = []
+    for item in gold:
+        where = _gold_span(text, item["content"])
+        if where is not None:
+            spans.append((item, where))
     required = [(g, s) for g, s in spans if not g.get("optional")]
     right = 0
     for item, (start, end) in required:
@@ -136,7 +139,8 @@ def _score_quotes(analysis: Analysis, gold: list[dict[str, Any]], score: Score) 
         q
         for q in analysis.quotes
         if not any(
-            _tokens(*s, text) & _tokens(q.content.start, q.content.end, text) for _, s in spans
+            _tokens(s[0], s[1], text) & _tokens(q.content.start, q.content.end, text)
+            for _, s in spans
         )
     ]
     score.details += [f"quote spurious: {q.content.text[:60]!r}" for q in spurious]
