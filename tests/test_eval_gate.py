@@ -9,7 +9,7 @@ import pytest
 
 from newsdesk.evaluation.seed import evaluate_seed
 
-from .conftest import SEED_GOLD, SEED_TEXT, needs
+from .conftest import SEED_GOLD, SEED_TEXT, SHARED, needs
 
 FLOORS = json.loads((Path(__file__).parent / "eval_baseline.json").read_text("utf-8"))
 
@@ -33,3 +33,19 @@ def test_seed_floor(seed_score, metric):
 def test_seed_ceiling(seed_score, metric):
     ceiling = FLOORS["seed_ceilings"][metric]
     assert seed_score.metrics[metric] <= ceiling, "\n".join(seed_score.details)
+
+
+@pytest.fixture(scope="module")
+def polnear_score(analyzer):
+    from newsdesk.evaluation.polnear import evaluate_polnear
+
+    folder = SHARED / "eval" / "polnear" / "data" / "dev"
+    needs(folder)
+    return evaluate_polnear(folder, analyzer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("metric", sorted(FLOORS["polnear_dev"]))
+def test_polnear_floor(polnear_score, metric):
+    floor = FLOORS["polnear_dev"][metric]
+    assert polnear_score.metrics[metric] >= floor - 1e-9, f"{metric} below {floor}"

@@ -53,6 +53,7 @@ class Cues:
     intentions: frozenset[str]
     nouns: frozenset[str]
     addressee: frozenset[str]
+    prepositions: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -60,16 +61,12 @@ def load_cues() -> Cues:
     text = resources.files("newsdesk").joinpath("data/cues.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return Cues(
-        *(
-            frozenset(data[k])
-            for k in (
-                "speech_verbs",
-                "object_verbs",
-                "intention_verbs",
-                "cue_nouns",
-                "addressee_verbs",
-            )
-        )
+        speech=frozenset(data["speech_verbs"]),
+        objects=frozenset(data["object_verbs"]) | frozenset(data.get("more_object_verbs", [])),
+        intentions=frozenset(data["intention_verbs"]),
+        nouns=frozenset(data["cue_nouns"]),
+        addressee=frozenset(data["addressee_verbs"]),
+        prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
     )
 
 
@@ -134,6 +131,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     found = [_with_segments(f, segments, doc) for f in found]
     found = _drop_nested(_drop_overlaps(found))
     found += _unattributed_segments(doc, segments, found, cues)
+    found += _headline_colon(doc, found)
     found.sort(key=lambda f: f.content)
     quotes = []
     previous: EntityRef | None = None
@@ -152,6 +150,9 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
     if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
         if lemma in cues.speech:
             yield from _clausal(token, cues)
+            yield from _parenthetical(token)
+        if lemma in cues.prepositions:
+            yield from _prep_objects(token, cues.prepositions[lemma])
         if lemma in cues.objects:
             yield from _objects(token)
         if lemma in cues.intentions:
@@ -160,6 +161,44 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         yield from _according_to(token)
     if token.pos_ == "NOUN" and lemma in cues.nouns:
         yield from _noun_cue(token)
+
+
+def _parenthetical(verb: Token) -> Iterable[_Found]:
+    """ "The museum, Mr. Obama said, would open in May": the cue hangs from the clause it
+    reports, with no clause of its own."""
+    if verb.dep_ != "parataxis" or any(
+        c.dep_ in ("ccomp", "parataxis") and _is_clause(c) for c in verb.children
+    ):
+        return
+    head = verb.head
+    if head.i == verb.i or not _is_clause(head):
+        return
+    own = {t.i for t in verb.subtree}
+    tokens = [t for t in head.subtree if t.i not in own]
+    subject = _subject(verb)
+    if subject is None or not tokens:
+        return
+    yield _Found("indirect", _char_range(tokens), _cue_range(verb), subject)
+
+
+def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
+    """ "spoke about X", "called on X to Y", "warned of X" (no object or clause of its own)."""
+    if any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
+        return
+    prep = next(
+        (c for c in verb.children if c.dep_ == "prep" and c.lower_ in allowed and c.i > verb.i),
+        None,
+    )
+    subject = _subject(verb)
+    if prep is None or subject is None:
+        return
+    tokens = [t for c in prep.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
+    if not tokens:
+        return
+    tokens += [t for c in verb.children if c.dep_ == "xcomp" and c.i > prep.i for t in c.subtree]
+    yield _Found(
+        "indirect", _char_range(tokens), (verb.idx, prep.idx + len(prep)), subject, rule="object"
+    )
 
 
 def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
@@ -230,7 +269,11 @@ def _broken_verb_phrase(complement: Token, verb: Token, cues: Cues) -> list[Toke
     last = max(t.i for t in complement.subtree)
     doc = verb.doc
     extra: list[Token] = []
-    for conj in (c for c in (*verb.children, *complement.children) if c.dep_ == "conj"):
+    for conj in (
+        c
+        for c in (*verb.children, *complement.children)
+        if c.dep_ in ("conj", "ccomp") and c.i > last
+    ):
         gap = doc[last + 1 : conj.i]
         participle = conj.tag_ == "VBN" or (
             conj.tag_ == "VBD" and complement.lemma_ in ("have", "be")
@@ -330,6 +373,9 @@ def _objects(verb: Token) -> Iterable[_Found]:
     if obj is None or _subject(verb) is None:
         return
     tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
+    tokens += [
+        t for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > obj.i for t in c.subtree
+    ]  # "called the death 'a significant achievement'"
     yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb), rule="object")
 
 
@@ -555,12 +601,75 @@ def _unattributed_segments(
     for segment in segments:
         claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
         if not claimed and _words(doc.text[segment.start : segment.end]) >= 4:
-            item = _after_colon(doc, segment, cues) or _continuation(
-                segment, previous_segment, found + extra, doc.text
+            item = (
+                _after_colon(doc, segment, cues)
+                or _cue_after(doc, segment, cues)
+                or _continuation(segment, previous_segment, found + extra, doc.text)
             )
             if item is not None:
                 extra.append(item)
         previous_segment = segment
+    return extra
+
+
+def _cue_after(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
+    """'"A. B?" Trump said.' and '"..." ― Sonya Herridge': the cue follows the closing mark."""
+    after = doc.char_span(
+        segment.end, min(len(doc.text), segment.end + 120), alignment_mode="expand"
+    )
+    if after is None or not len(after):
+        return None
+    window = [t for t in after[:9] if "\n" not in t.text]
+    if window and window[0].text in ("―", "—", "–", "-", "--"):
+        person = next((t for t in window[1:3] if t.ent_type_ in ("PERSON", "ORG")), None)
+        if person is not None:
+            dash = window[0]
+            return _Found(
+                "direct",
+                (segment.start, segment.end),
+                (dash.idx, dash.idx + len(dash)),
+                person,
+                rule="dash",
+            )
+        return None
+    for token in window:
+        if token.text in (".", "\n", "“", '"') and token.i > window[0].i:
+            break
+        if token.lemma_.lower() in cues.speech and token.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+                return None  # 'he said that ...' starts a new attribution
+            subject = _subject(token)
+            if subject is not None:
+                return _Found(
+                    "direct", (segment.start, segment.end), _cue_range(token), subject, rule="after"
+                )
+    return None
+
+
+def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """ "Pat Caddell: Democrat voters worried ..." — a name and a colon open the paragraph."""
+    extra = []
+    offset = 0
+    for paragraph in doc.text.split("\n"):
+        match = re.match(r"([A-Z][\w.'’ -]{1,40}?):\s+(\S.{10,})$", paragraph)
+        if match and not any(_overlap(f.content, (offset, offset + len(paragraph))) for f in found):
+            name = doc.char_span(offset, offset + match.end(1), alignment_mode="contract")
+            if (
+                name is not None
+                and len(name)
+                and any(t.ent_type_ in ("PERSON", "ORG") for t in name)
+            ):
+                colon = offset + match.end(1)
+                extra.append(
+                    _Found(
+                        "direct" if paragraph[match.start(2)] in _OPEN else "indirect",
+                        (offset + match.start(2), offset + len(paragraph)),
+                        (colon, colon + 1),
+                        name.root,
+                        rule="colon",
+                    )
+                )
+        offset += len(paragraph) + 1
     return extra
 
 

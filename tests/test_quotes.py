@@ -1,0 +1,158 @@
+"""Quote constructions, one per test, on sentences parsed by the statistical model."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.ingest import Document
+from newsdesk.quotes import quote_segments
+
+
+@pytest.fixture(scope="module")
+def quotes(analyzer):
+    def run(text: str):
+        return analyzer.analyze_document(Document(text)).quotes
+
+    return run
+
+
+def one(found, cue: str):
+    (quote,) = [q for q in found if q.cue and q.cue.text == cue]
+    return quote
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        (
+            "Zelensky said Russia should not be rewarded for the war.",
+            "said",
+            "Zelensky",
+            "Russia should not be rewarded for the war",
+        ),
+        (
+            "The talks will resume next week, the ministry said.",
+            "said",
+            "the ministry",
+            "The talks will resume next week",
+        ),
+        (
+            "Olena Marchuk told reporters that the convoy had reached Kherson.",
+            "told",
+            "Olena Marchuk",
+            "that the convoy had reached Kherson",
+        ),
+        (
+            "According to the United Nations, more than 10 million people have fled.",
+            "According to",
+            "United Nations",
+            "more than 10 million people have fled",
+        ),
+        (
+            "Kyiv accused Moscow of shelling a hospital in Kharkiv.",
+            "accused",
+            "Ukraine",
+            "Moscow of shelling a hospital in Kharkiv",
+        ),
+    ],
+)
+def test_indirect_quotes(quotes, text, cue, speaker, content):
+    quote = one(quotes(text), cue)
+    assert quote.kind == "indirect"
+    assert quote.speaker is not None and speaker in (quote.speaker.name, quote.speaker.mention.text)
+    assert quote.content.text == content
+
+
+def test_direct_quote_with_cue_and_addressee(quotes):
+    text = "“We will take the territories by force,” Putin told India Today on Thursday."
+    quote = one(quotes(text), "told")
+    assert quote.kind == "direct"
+    assert quote.content.text == "“We will take the territories by force,”"
+    assert quote.speaker.name == "Vladimir Putin" or quote.speaker.mention.text == "Putin"
+    assert quote.addressee is not None and quote.addressee.name == "India Today"
+
+
+def test_a_quote_split_by_its_cue_is_one_quote(quotes):
+    text = "“We will not,” the general said, “give up the city.”"
+    found = quotes(text)
+    assert len(found) == 1
+    assert found[0].content.text == text.rstrip(".")
+    assert found[0].kind == "direct"
+
+
+def test_two_quoted_sentences_before_the_cue(quotes):
+    text = "“The roads are closed. Nobody can leave,” the mayor said on Sunday."
+    quote = one(quotes(text), "said")
+    assert quote.content.text == "“The roads are closed. Nobody can leave,”"
+
+
+def test_quote_after_a_colon_takes_that_speaker(quotes):
+    text = "The spokesman said: “We have received no request from Kyiv for new talks.”"
+    quote = one(quotes(text), "said")
+    assert quote.kind == "direct"
+    assert quote.content.text.startswith("“We have received")
+
+
+def test_a_continued_paragraph_keeps_its_speaker(quotes):
+    text = (
+        "Amina Yusuf, the UN coordinator, said: “The convoys are only a start.\n"
+        "“We need the crossings open every day, not once a month.”"
+    )
+    found = quotes(text)
+    assert len(found) == 2
+    assert found[1].speaker is not None and found[1].speaker.name == found[0].speaker.name
+    assert found[1].cue is None
+
+
+def test_words_inside_quotation_marks_are_not_new_attributions(quotes):
+    text = "“I think the tariffs will come off,” Hassett said."
+    found = quotes(text)
+    assert [q.cue.text for q in found if q.cue] == ["said"]
+
+
+def test_quoted_words_inside_reported_speech_make_a_mixed_quote(quotes):
+    quote = one(quotes("Trump added that Ukraine had “pretty well” backed the plan."), "added")
+    assert quote.kind == "mixed"
+    assert quote.content.text == "that Ukraine had “pretty well” backed the plan"
+
+
+def test_pronoun_speaker_resolves_to_the_person_before(quotes):
+    text = (
+        "Dmytro Lubinets visited the camp on Monday. He said the children had been moved "
+        "without their parents."
+    )
+    quote = one(quotes(text), "said")
+    assert quote.speaker.name == "Dmytro Lubinets"
+    assert quote.speaker.mention.text == "He"
+
+
+def test_conjoined_cues_split_the_content(quotes):
+    text = "Zelensky said Kyiv would work with partners and stressed that peace must be just."
+    found = quotes(text)
+    said, stressed = one(found, "said"), one(found, "stressed")
+    assert said.content.text == "Kyiv would work with partners"
+    assert stressed.content.text == "that peace must be just"
+    assert stressed.speaker.name == said.speaker.name
+
+
+def test_a_dash_attributes_a_quote(quotes):
+    text = "“He represents our greatest shame.” ― Sonya Herridge"
+    quote = one(quotes(text), "―")
+    assert quote.speaker.mention.text.startswith("Sonya")
+
+
+def test_unattributed_prose_gives_no_quote(quotes):
+    assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("He said “yes” and “no”.", [(8, 13), (18, 22)]),
+        ('"Go," he said.', [(0, 5)]),
+        ("“Unclosed quote runs on", [(0, 23)]),
+        ('It is 5" long', []),
+    ],
+)
+def test_quote_segments(text, segments):
+    assert [(s.start, s.end) for s in quote_segments(text)] == segments
