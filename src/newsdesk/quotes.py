@@ -35,6 +35,14 @@ _CLOSE = '”"»'
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_TEXTS: dict[int, str] = {}
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, cached for the duration of one extract_quotes call."""
+    return _TEXTS.get(id(doc)) or doc.text
+
+
 _SOURCE_NOUNS = frozenset(
     """official spokesman spokeswoman spokesperson minister ministry
     government president leader source diplomat officer commander police army military analyst
@@ -120,7 +128,9 @@ class _Found:
 def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     """Every attribution in ``doc`` with its content, cue, speaker and addressee."""
     cues = load_cues()
-    segments = quote_segments(doc.text)
+    text = doc.text  # rebuilt by spaCy on every access: read it once
+    _TEXTS[id(doc)] = text
+    segments = quote_segments(text)
     linker = _Linker(doc, entities)
     found: list[_Found] = []
     quoted = _quoted_offsets(segments)
@@ -141,7 +151,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
         )
         if speaker is not None:
             previous = speaker
-        quotes.append(_quote(doc.text, item, speaker, linker))
+        quotes.append(_quote(text, item, speaker, linker))
     return tuple(q for q in quotes if q.content.text.strip(' ,."“”'))
 
 
@@ -507,7 +517,7 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
             and s.start < end + 40
             and s.end > start - 40
             and not (s.start < cue_start < s.end)
-            and not _sentence_break(doc.text, (start, end), s)
+            and not _sentence_break(_text(doc), (start, end), s)
         ]
         parts = sorted({*touching, *near}, key=lambda s: s.start)
         found.kind = "direct"
@@ -600,11 +610,11 @@ def _unattributed_segments(
     previous_segment: Segment | None = None
     for segment in segments:
         claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
-        if not claimed and _words(doc.text[segment.start : segment.end]) >= 4:
+        if not claimed and _words(_text(doc)[segment.start : segment.end]) >= 4:
             item = (
                 _after_colon(doc, segment, cues)
                 or _cue_after(doc, segment, cues)
-                or _continuation(segment, previous_segment, found + extra, doc.text)
+                or _continuation(segment, previous_segment, found + extra, _text(doc))
             )
             if item is not None:
                 extra.append(item)
@@ -615,7 +625,7 @@ def _unattributed_segments(
 def _cue_after(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
     """'"A. B?" Trump said.' and '"..." ― Sonya Herridge': the cue follows the closing mark."""
     after = doc.char_span(
-        segment.end, min(len(doc.text), segment.end + 120), alignment_mode="expand"
+        segment.end, min(len(_text(doc)), segment.end + 120), alignment_mode="expand"
     )
     if after is None or not len(after):
         return None
@@ -650,7 +660,7 @@ def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
     """ "Pat Caddell: Democrat voters worried ..." — a name and a colon open the paragraph."""
     extra = []
     offset = 0
-    for paragraph in doc.text.split("\n"):
+    for paragraph in _text(doc).split("\n"):
         match = re.match(r"([A-Z][\w.'’ -]{1,40}?):\s+(\S.{10,})$", paragraph)
         if match and not any(_overlap(f.content, (offset, offset + len(paragraph))) for f in found):
             name = doc.char_span(offset, offset + match.end(1), alignment_mode="contract")
@@ -674,7 +684,7 @@ def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
 
 
 def _after_colon(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
-    before = doc.text[: segment.start].rstrip()
+    before = _text(doc)[: segment.start].rstrip()
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
@@ -728,7 +738,7 @@ class _Linker:
     def speaker(self, subject: Token, previous: EntityRef | None) -> EntityRef:
         phrase = _noun_phrase(subject)
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
-        mention = TextSpan.of(self.doc.text, start, end)
+        mention = TextSpan.of(_text(self.doc), start, end)
         entity = self._entity_of(subject)
         if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             entity = self._antecedent(subject, previous)
