@@ -147,9 +147,15 @@ def regions(key: str) -> list[Candidate]:
         f"WHERE admin1_key IN ({marks}) GROUP BY country, admin1"
     )
     rows = connection().execute(sql, keys).fetchall()
+    # Admin-1 names come from nearest-town matching, so border towns of a neighbour can carry
+    # them: keep, per region name, the country holding most of its people.
+    best: dict[str, tuple] = {}
+    for row in rows:
+        if row[1] not in best or row[5] > best[row[1]][5]:
+            best[row[1]] = row
     return [
         Candidate(None, admin1, lat, lon, country, admin1, largest, is_region=True)
-        for country, admin1, lat, lon, largest, _total in rows
+        for country, admin1, lat, lon, largest, _total in best.values()
     ]
 
 
