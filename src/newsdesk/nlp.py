@@ -72,11 +72,14 @@ def load_nlp(
 
         after = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("newsdesk_kb_matcher", after=after, config={"kb_files": list(kb_files)})
+        from . import pipeline  # noqa: F401  (registers newsdesk_records)
+
         nlp.add_pipe(
             "newsdesk_entity_fixer",
             after="newsdesk_kb_matcher",
             config={"kb_files": list(kb_files)},
         )
+        nlp.add_pipe("newsdesk_records", last=True)
     return nlp
 
 

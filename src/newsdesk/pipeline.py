@@ -15,7 +15,7 @@ from .errors import InputError
 from .ingest import Document, Options, content_hash, from_text
 from .nlp import load_nlp
 from .quotes import extract_quotes
-from .records import Analysis, Article
+from .records import Analysis, Article, to_dict
 
 ARTICLE_FIELDS = ("id", "source", "url", "title", "outlet", "byline", "published", "language")
 
@@ -38,12 +38,58 @@ class Analyzer:
     def analyze_documents(
         self, documents: Iterable[Document], *, workers: int = 1, batch_size: int = 16
     ) -> Iterator[tuple[Document, Analysis]]:
-        """Analyse many documents in order; ``workers`` > 1 uses spaCy's multiprocessing."""
-        pairs = ((d.text, d) for d in documents)
+        """Analyse many documents in order; ``workers`` > 1 uses spaCy's multiprocessing.
+
+        With workers, each worker also extracts the records (the ``newsdesk_records`` step), so
+        the main process only stores them: the publication date travels in ``Doc.user_data``.
+        """
+        if workers <= 1:
+            for doc, document in self.nlp.pipe(
+                ((d.text, d) for d in documents), as_tuples=True, batch_size=batch_size
+            ):
+                yield document, build_analysis(doc, document)
+            return
+        pairs = ((self._prepared(d), d) for d in documents)
         for doc, document in self.nlp.pipe(
             pairs, as_tuples=True, n_process=workers, batch_size=batch_size
         ):
-            yield document, build_analysis(doc, document)
+            yield document, _from_worker(doc, document)
+
+    def _prepared(self, document: Document) -> Doc:
+        doc = self.nlp.make_doc(document.text)
+        doc.user_data[RECORDS_REQUEST] = document.meta.get("published") or ""
+        return doc
+
+
+RECORDS_REQUEST = "newsdesk_published"
+RECORDS_RESULT = "newsdesk_records"
+
+
+@Language.component("newsdesk_records")
+def records_component(doc: Doc) -> Doc:
+    """In a worker process: extract the records of a doc that asked for them (see
+    ``Analyzer.analyze_documents``) and keep them as plain data in ``Doc.user_data``."""
+    if RECORDS_REQUEST in doc.user_data:
+        published = doc.user_data.pop(RECORDS_REQUEST) or None
+        doc.user_data[RECORDS_RESULT] = extract_records(doc, published)
+    return doc
+
+
+def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
+    entities = extract_entities(doc, published)
+    return {
+        "entities": to_dict(entities),
+        "quotes": to_dict(extract_quotes(doc, entities)),
+        "dates": to_dict(extract_dates(doc, published)),
+    }
+
+
+def _from_worker(doc: Doc, document: Document) -> Analysis:
+    records = doc.user_data.get(RECORDS_RESULT)
+    if records is None:
+        return build_analysis(doc, document)
+    data = {"article": to_dict(make_article(document)), **records}
+    return Analysis.from_dict(data)
 
 
 def build_analysis(doc: Doc, document: Document) -> Analysis:

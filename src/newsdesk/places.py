@@ -51,15 +51,20 @@ def index_path() -> Path:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
 def connection() -> sqlite3.Connection:
-    """A read-only connection to the place index, building the index on first use."""
+    """A read-only connection to the place index, building the index on first use.
+
+    One connection per process: an SQLite connection must not cross a fork (--workers)."""
+    return _connection(os.getpid())
+
+
+@lru_cache(maxsize=4)
+def _connection(pid: int) -> sqlite3.Connection:
     path = index_path()
     with _lock:
         if not path.exists():
             build_index(path)
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    return db
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 def build_index(path: Path) -> None:
