@@ -360,7 +360,7 @@ def _entity(
         else Counter(m.label_ for m in spans).most_common(1)[0][0]
     )
     if entry is not None:
-        name, country = entry.name, entry.country
+        name, country = _display_name(entry, spans), entry.country
     else:
         name = max((m.text for m in spans), key=lambda t: (len(t.split()), len(t)))
         country = next((d.country for d in described if d.country), None)
@@ -374,7 +374,8 @@ def _entity(
         if place is not None and place.lat is None and label == "GPE":
             label = "LOC"  # an area of data/regions.yaml (Donbas, Darfur), not a political unit
         if region and not name.lower().endswith(_REGION_WORDS):
-            name = f"{name} {_region_word(spans)}"
+            word = _ADMIN_WORD.get(country or "") or _region_word(spans)
+            name = f"{name} {word}"
     return Entity(
         id=entity_id,
         name=name,
@@ -386,6 +387,20 @@ def _entity(
         roles=roles,
         place=place,
     )
+
+
+# What a country calls its first-level regions, where news writes them that way.
+_ADMIN_WORD = {"UKR": "Oblast", "BLR": "Oblast"}
+
+
+def _display_name(entry: KBEntry, spans: list[Span]) -> str:
+    """An organisation the story names only by its acronym keeps the acronym ("NATO")."""
+    if entry.type != "ORG" or not entry.code or entry.code == entry.name:
+        return entry.name
+    written = {gazetteer.normalise(s.text) for s in spans}
+    if gazetteer.normalise(entry.name) in written or gazetteer.normalise(entry.code) not in written:
+        return entry.name
+    return entry.code
 
 
 def _roles(

@@ -70,6 +70,7 @@ class KBMatcher:
         extra = [t for t in ent if t.i < match.start or t.i >= match.end]
         return any(
             t.text[:1].isupper()
+            and t.pos_ != "DET"
             and t.lower_ not in self.titles
             and not t.is_punct
             and not self.kb.lookup(t.text)

@@ -46,8 +46,15 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
         for d in analysis.dates:
             value = d.value or "unresolved"
             lines.append(f"  {d.span.text!r} → {value} ({d.granularity}) @{d.span.start}")
+    if analysis.quotes:
+        lines.append(style(f"Quotes ({len(analysis.quotes)})", bold=True))
+        for quote in analysis.quotes:
+            who = quote.speaker.name if quote.speaker else "(no speaker)"
+            cue = f" {quote.cue.text}" if quote.cue else ""
+            to = f" → {quote.addressee.name}" if quote.addressee else ""
+            line = f"{who}{cue}{to} [{quote.kind}]: {_clip(quote.content.text)}"
+            lines.extend(_wrap(line))
     for name, records in (
-        ("Quotes", analysis.quotes),
         ("Events", analysis.events),
         ("Figures", analysis.figures),
         ("Claims", analysis.claims),
@@ -55,6 +62,11 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
         if records:
             lines.append(style(f"{name} ({len(records)})", bold=True))
     return "\n".join(lines)
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _entity_label(entity: Entity) -> str:

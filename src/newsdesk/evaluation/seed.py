@@ -59,7 +59,7 @@ def _match(entity_gold: dict[str, Any], entities: tuple[Entity, ...]) -> Entity 
 
 
 def _score_entities(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
-    found = typed = countried = with_country = 0
+    found = typed = countried = with_country = named = linked = with_wikidata = 0
     for item in gold:
         entity = _match(item, analysis.entities)
         has_country = bool(item.get("country")) and item["type"] != "ORG"
@@ -69,11 +69,19 @@ def _score_entities(analysis: Analysis, gold: list[dict[str, Any]], score: Score
             continue
         found += 1
         typed += entity.type == item["type"]
+        named += normalise(entity.name) == normalise(item["name"])
+        if item.get("wikidata"):
+            with_wikidata += 1
+            linked += entity.wikidata == item["wikidata"]
+        if normalise(entity.name) != normalise(item["name"]):
+            score.details.append(f"entity name: {entity.name!r} != {item['name']!r}")
         countried += has_country and entity.country == item["country"]
         if entity.type != item["type"]:
             score.details.append(f"entity type: {item['name']} {entity.type} != {item['type']}")
     score.add_ratio("entity_recall", found, len(gold))
     score.add_ratio("entity_type_accuracy", typed, len(gold))
+    score.add_ratio("entity_name_accuracy", named, len(gold))
+    score.add_ratio("entity_wikidata_accuracy", linked, with_wikidata)
     score.add_ratio("entity_country_accuracy", countried, with_country)
     gold_people = [g for g in gold if g["type"] == "PERSON"]
     people = [e for e in analysis.entities if e.type == "PERSON"]
