@@ -178,3 +178,18 @@ def test_a_kb_capital_is_geocoded_in_its_own_country(link):
     text = "Kenyan officials flew to Moscow after talks in Nairobi and Mombasa on Friday."
     place = by_mention(link(text), "Moscow").place
     assert place is not None and place.country == "RUS"
+
+
+def test_the_place_index_is_built_in_the_configured_cache(tmp_path, monkeypatch):
+    from newsdesk import places
+
+    monkeypatch.setenv("NEWSDESK_CACHE", str(tmp_path))
+    path = places.index_path()
+    assert path.parent == tmp_path
+    places.build_index(path)
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    count = db.execute("SELECT count(*) FROM city WHERE country = 'UKR' AND admin1 = 'Donetsk'")
+    assert count.fetchone()[0] > 50
+    assert not list(tmp_path.glob("*.tmp"))

@@ -40,8 +40,17 @@ class Candidate:
 
 
 def cache_dir() -> Path:
+    """``NEWSDESK_CACHE``, else ``~/.cache/newsdesk``, else a folder in the system temp dir
+    (for accounts without a writable home)."""
     configured = os.environ.get("NEWSDESK_CACHE")
-    return Path(configured) if configured else Path.home() / ".cache" / "newsdesk"
+    if configured:
+        return Path(configured)
+    home = Path.home() / ".cache" / "newsdesk"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        return home
+    except OSError:
+        return Path(tempfile.gettempdir()) / "newsdesk-cache"
 
 
 def index_path() -> Path:
