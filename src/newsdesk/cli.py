@@ -314,6 +314,8 @@ def list_quotes(
     as_json: bool,
 ) -> None:
     """Who said what: stored quotes with speaker, cue and evidence, newest first."""
+    from .report import quote_label
+
     rows = _existing_store(db_path).quotes(
         speaker=speaker, about=about, since=since, text=text, limit=limit
     )
@@ -327,12 +329,9 @@ def list_quotes(
                 )
             )
             continue
-        who = quote.speaker.name if quote.speaker else "(unattributed)"
-        cue = f" {quote.cue.text}" if quote.cue else ""
-        to = f" → {quote.addressee.name}" if quote.addressee else ""
         when = (row.published or "")[:10]
         click.echo(
-            f"{who}{cue}{to} [{quote.kind}] {when} {row.article_id}"
+            f"{quote_label(quote)} {when} {row.article_id}"
             f" @{quote.content.start}\n    {quote.content.text}"
         )
     if not rows:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from .records import Analysis, Entity
+from .records import Analysis, Entity, Quote
 
 _GROUPS = (
     ("People", ("PERSON",)),
@@ -49,11 +49,7 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
     if analysis.quotes:
         lines.append(style(f"Quotes ({len(analysis.quotes)})", bold=True))
         for quote in analysis.quotes:
-            who = quote.speaker.name if quote.speaker else "(no speaker)"
-            cue = f" {quote.cue.text}" if quote.cue else ""
-            to = f" → {quote.addressee.name}" if quote.addressee else ""
-            line = f"{who}{cue}{to} [{quote.kind}]: {_clip(quote.content.text)}"
-            lines.extend(_wrap(line))
+            lines.extend(_wrap(f"{quote_label(quote)}: {_clip(quote.content.text)}"))
     for name, records in (
         ("Events", analysis.events),
         ("Figures", analysis.figures),
@@ -62,6 +58,14 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
         if records:
             lines.append(style(f"{name} ({len(records)})", bold=True))
     return "\n".join(lines)
+
+
+def quote_label(quote: Quote) -> str:
+    """ "Vladimir Putin told → India Today [direct]": who, cue, addressee and kind."""
+    who = quote.speaker.name if quote.speaker else "(no speaker)"
+    cue = f" {quote.cue.text}" if quote.cue else ""
+    to = f" → {quote.addressee.name}" if quote.addressee else ""
+    return f"{who}{cue}{to} [{quote.kind}]"
 
 
 def _clip(text: str, limit: int = 160) -> str:
