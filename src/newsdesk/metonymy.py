@@ -27,7 +27,7 @@ def _lexicon() -> dict[str, frozenset[str]]:
 def is_actor(span: Span, *, default: bool) -> bool:
     """Whether ``span`` names a government acting; ``default`` when the syntax does not say."""
     words = _lexicon()
-    token = _head(span)
+    token = span.root
     dep = token.dep_
     if dep == "conj":  # "Moscow and Kyiv said": take the role of the first conjunct
         while token.dep_ == "conj" and token.head.i != token.i:
@@ -53,8 +53,3 @@ def _object_of_preposition(prep: Any, words: dict[str, frozenset[str]]) -> bool:
     if word == "to":
         return prep.head.lemma_.lower() not in words["movement_words"]
     return word not in words["place_prepositions"]
-
-
-def _head(span: Span) -> Any:
-    """The syntactic head of the span (the token whose head lies outside it)."""
-    return span.root

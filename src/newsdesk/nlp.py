@@ -25,7 +25,6 @@ MODEL_PREFERENCE = (
 )
 OPS_CHOICES = ("numpy", "blis")
 DEFAULT_OPS = "numpy"
-NEWSDESK_PIPES = ("newsdesk_kb_matcher", "newsdesk_entity_fixer")
 
 
 def resolve_model(model: str | None = None) -> str:
