@@ -200,7 +200,7 @@ def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
         None,
     )
     subject = _subject(verb)
-    if prep is None or subject is None:
+    if prep is None or (subject is None and not _passive(verb)):
         return
     tokens = [t for c in prep.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
     if not tokens:
@@ -380,7 +380,7 @@ def _objects(verb: Token) -> Iterable[_Found]:
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")]
     if obj is None and verb.lemma_.lower() == "call" and preps:
         obj = preps.pop(0)
-    if obj is None or _subject(verb) is None:
+    if obj is None or (_subject(verb) is None and not _passive(verb)):
         return
     tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
     tokens += [
@@ -395,7 +395,7 @@ def _intentions(verb: Token) -> Iterable[_Found]:
         (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None
     )
     subject = _subject(verb)
-    if xcomp is None or subject is None:
+    if xcomp is None or (subject is None and not _passive(verb)):
         return
     yield _Found(
         "indirect", _char_range(list(xcomp.subtree)), _cue_range(verb), subject, rule="intention"
@@ -448,14 +448,16 @@ def _subject(verb: Token) -> Token | None:
             return _subject(cue)
     current = verb
     for _ in range(4):
-        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
-        if subject is not None:
-            if subject.lower_ in ("who", "that", "which") and current.dep_ == "relcl":
-                return current.head
-            return subject
         agent = next((c for c in current.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None and subject.dep_ == "nsubjpass" and current.i == verb.i:
+            return None  # "is expected to", "has been criticized": no source without "by X"
+        if subject is not None:
+            if subject.lower_ in ("who", "that", "which") and current.dep_ == "relcl":
+                return subject  # the speaker is the antecedent, reached through "who"
+            return subject
         if (
             current.dep_ in ("conj", "advcl", "xcomp", "relcl", "acl", "pcomp")
             and current.head.i != current.i
@@ -553,6 +555,8 @@ def _credible(found: _Found, linker: _Linker) -> bool:
     if found.rule not in ("object", "intention") or found.subject is None:
         return True
     subject = found.subject
+    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "an architect who criticized ...": the antecedent
     if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS or subject.ent_type_:
         return True
     if linker.entity_at(subject.idx, subject.idx + len(subject.text)) is not None:
@@ -631,7 +635,8 @@ def _cue_after(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
         return None
     window = [t for t in after[:9] if "\n" not in t.text]
     if window and window[0].text in ("―", "—", "–", "-", "--"):
-        person = next((t for t in window[1:3] if t.ent_type_ in ("PERSON", "ORG")), None)
+        names = [t for t in window[1:] if not t.is_space][:2]
+        person = next((t for t in names if t.ent_type_ in ("PERSON", "ORG")), None)
         if person is not None:
             dash = window[0]
             return _Found(
@@ -667,7 +672,9 @@ def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
             if (
                 name is not None
                 and len(name)
-                and any(t.ent_type_ in ("PERSON", "ORG") for t in name)
+                and any(
+                    t.ent_type_ == "PERSON" or t.ent_type_ == "ORG" and t.ent_kb_id_ for t in name
+                )
             ):
                 colon = offset + match.end(1)
                 extra.append(
@@ -736,8 +743,13 @@ class _Linker:
         return None
 
     def speaker(self, subject: Token, previous: EntityRef | None) -> EntityRef:
+        pronoun = None
+        if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+            pronoun, subject = subject, subject.head.head  # "an architect, who said ..."
         phrase = _noun_phrase(subject)
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+        if pronoun is not None:
+            end = max(end, pronoun.idx + len(pronoun.text))
         mention = TextSpan.of(_text(self.doc), start, end)
         entity = self._entity_of(subject)
         if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
@@ -813,3 +825,8 @@ def _quote(text: str, item: _Found, speaker: EntityRef | None, linker: _Linker) 
             entity = None  # "India Today" is not India
         addressee = EntityRef(entity.id if entity else None, entity.name if entity else name)
     return Quote(item.kind, content, cue, speaker, addressee)
+
+
+def _passive(verb: Token) -> bool:
+    """ "has been criticized for ...": an attribution whose source the sentence does not name."""
+    return any(c.dep_ == "nsubjpass" for c in verb.children)
