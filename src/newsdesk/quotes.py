@@ -35,14 +35,6 @@ _CLOSE = '”"»'
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_TEXTS: dict[int, str] = {}
-
-
-def _text(doc: Doc) -> str:
-    """The doc's text, cached for the duration of one extract_quotes call."""
-    return _TEXTS.get(id(doc)) or doc.text
-
-
 _SOURCE_NOUNS = frozenset(
     """official spokesman spokeswoman spokesperson minister ministry
     government president leader source diplomat officer commander police army military analyst
@@ -129,19 +121,18 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     """Every attribution in ``doc`` with its content, cue, speaker and addressee."""
     cues = load_cues()
     text = doc.text  # rebuilt by spaCy on every access: read it once
-    _TEXTS[id(doc)] = text
     segments = quote_segments(text)
-    linker = _Linker(doc, entities)
+    linker = _Linker(doc, text, entities)
     found: list[_Found] = []
     quoted = _quoted_offsets(segments)
     for token in doc:
         if not _inside_segment(token.idx, quoted):  # "I think" inside a quote is quoted speech
             found.extend(_attributions(token, cues))
     found = [f for f in found if _credible(f, linker)]
-    found = [_with_segments(f, segments, doc) for f in found]
+    found = [_with_segments(f, segments, doc, text) for f in found]
     found = _drop_nested(_drop_overlaps(found))
-    found += _unattributed_segments(doc, segments, found, cues)
-    found += _headline_colon(doc, found)
+    found += _unattributed_segments(doc, text, segments, found, cues)
+    found += _headline_colon(doc, text, found)
     found.sort(key=lambda f: f.content)
     quotes = []
     previous: EntityRef | None = None
@@ -502,7 +493,7 @@ def _char_range(tokens: Sequence[Token]) -> tuple[int, int]:
     return ordered[0].idx, ordered[-1].idx + len(ordered[-1].text)
 
 
-def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
+def _with_segments(found: _Found, segments: list[Segment], doc: Doc, text: str) -> _Found:
     """Direct when the content is a quoted passage (joining a split quote); mixed when quoted
     words sit inside reported speech."""
     start, end = found.content
@@ -519,7 +510,7 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc) -> _Found:
             and s.start < end + 40
             and s.end > start - 40
             and not (s.start < cue_start < s.end)
-            and not _sentence_break(_text(doc), (start, end), s)
+            and not _sentence_break(text, (start, end), s)
         ]
         parts = sorted({*touching, *near}, key=lambda s: s.start)
         found.kind = "direct"
@@ -606,7 +597,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _unattributed_segments(
-    doc: Doc, segments: list[Segment], found: list[_Found], cues: Cues
+    doc: Doc, text: str, segments: list[Segment], found: list[_Found], cues: Cues
 ) -> list[_Found]:
     """Quoted passages no cue claimed: after "X said:", or continuing the paragraph before."""
     extra: list[_Found] = []
@@ -614,11 +605,11 @@ def _unattributed_segments(
     previous_segment: Segment | None = None
     for segment in segments:
         claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
-        if not claimed and _words(_text(doc)[segment.start : segment.end]) >= 4:
+        if not claimed and _words(text[segment.start : segment.end]) >= 4:
             item = (
-                _after_colon(doc, segment, cues)
-                or _cue_after(doc, segment, cues)
-                or _continuation(segment, previous_segment, found + extra, _text(doc))
+                _after_colon(doc, text, segment, cues)
+                or _cue_after(doc, text, segment, cues)
+                or _continuation(segment, previous_segment, found + extra, text)
             )
             if item is not None:
                 extra.append(item)
@@ -626,11 +617,9 @@ def _unattributed_segments(
     return extra
 
 
-def _cue_after(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
+def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | None:
     """'"A. B?" Trump said.' and '"..." ― Sonya Herridge': the cue follows the closing mark."""
-    after = doc.char_span(
-        segment.end, min(len(_text(doc)), segment.end + 120), alignment_mode="expand"
-    )
+    after = doc.char_span(segment.end, min(len(text), segment.end + 120), alignment_mode="expand")
     if after is None or not len(after):
         return None
     window = [t for t in after[:9] if "\n" not in t.text]
@@ -661,11 +650,11 @@ def _cue_after(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
     return None
 
 
-def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
+def _headline_colon(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
     """ "Pat Caddell: Democrat voters worried ..." — a name and a colon open the paragraph."""
     extra = []
     offset = 0
-    for paragraph in _text(doc).split("\n"):
+    for paragraph in text.split("\n"):
         match = re.match(r"([A-Z][\w.'’ -]{1,40}?):\s+(\S.{10,})$", paragraph)
         if match and not any(_overlap(f.content, (offset, offset + len(paragraph))) for f in found):
             name = doc.char_span(offset, offset + match.end(1), alignment_mode="contract")
@@ -690,8 +679,8 @@ def _headline_colon(doc: Doc, found: list[_Found]) -> list[_Found]:
     return extra
 
 
-def _after_colon(doc: Doc, segment: Segment, cues: Cues) -> _Found | None:
-    before = _text(doc)[: segment.start].rstrip()
+def _after_colon(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | None:
+    before = text[: segment.start].rstrip()
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
@@ -726,8 +715,9 @@ def _words(text: str) -> int:
 class _Linker:
     """Resolves subject tokens to entities: mentions, appositions, pronouns, descriptors."""
 
-    def __init__(self, doc: Doc, entities: Sequence[Entity]) -> None:
+    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity]) -> None:
         self.doc = doc
+        self.text = text
         self.mentions = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
         self.starts = [m[0] for m in self.mentions]
 
@@ -750,7 +740,7 @@ class _Linker:
         start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
         if pronoun is not None:
             end = max(end, pronoun.idx + len(pronoun.text))
-        mention = TextSpan.of(_text(self.doc), start, end)
+        mention = TextSpan.of(self.text, start, end)
         entity = self._entity_of(subject)
         if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             entity = self._antecedent(subject, previous)
