@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from .dates import extract_dates
 from .entities import extract_entities
 from .errors import InputError
+from .events import extract_events
 from .ingest import Document, Options, content_hash, from_text
 from .nlp import load_nlp
 from .quotes import extract_quotes
@@ -77,10 +78,12 @@ def records_component(doc: Doc) -> Doc:
 
 def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
     entities = extract_entities(doc, published)
+    dates = extract_dates(doc, published)
     return {
         "entities": to_dict(entities),
         "quotes": to_dict(extract_quotes(doc, entities)),
-        "dates": to_dict(extract_dates(doc, published)),
+        "events": to_dict(extract_events(doc, entities, dates)),
+        "dates": to_dict(dates),
     }
 
 
@@ -96,11 +99,13 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
     """The records of one parsed document. Extraction stages are pure ``Doc -> records``."""
     article = make_article(document)
     entities = extract_entities(doc, article.published)
+    dates = extract_dates(doc, article.published)
     return Analysis(
         article=article,
         entities=entities,
         quotes=extract_quotes(doc, entities),
-        dates=extract_dates(doc, article.published),
+        events=extract_events(doc, entities, dates),
+        dates=dates,
     )
 
 

@@ -96,3 +96,45 @@ def quotes_command(
     click.echo(score.table())
     if verbose:
         click.echo("\n".join(f"  - {line}" for line in score.details))
+
+
+@eval_group.command("events")
+@click.option(
+    "--plover",
+    "plover_path",
+    type=click.Path(dir_okay=False),
+    help="PLOVER gold records (JSON list) [default: shared/eval/plover/gsr-dev.json].",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
+@click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List each miss.")
+def events_command(
+    plover_path: str | None, limit: int | None, model: str | None, as_json: bool, verbose: bool
+) -> None:
+    """Score events (type, source, target) against PLOVER gold sentences."""
+    from ..errors import EvalError
+    from ..pipeline import Analyzer
+    from .data import eval_dir
+    from .plover import evaluate_plover
+
+    try:
+        path = Path(plover_path) if plover_path else eval_dir() / "plover" / "gsr-dev.json"
+        if not path.is_file():
+            raise EvalError("no PLOVER gold file here", source=str(path))
+        score = evaluate_plover(path, Analyzer.load(model), limit)
+    except NewsdeskError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        types = {
+            t: {"gold": c.gold, "predicted": c.predicted, "correct": c.tp}
+            for t, c in score.types.items()
+        }
+        data = {"name": score.name, "metrics": score.metrics, "types": types}
+        click.echo(json.dumps({**data, "details": score.details}, indent=2, ensure_ascii=False))
+        return
+    click.echo(score.table())
+    click.echo(score.type_table())
+    if verbose:
+        click.echo("\n".join(f"  - {line}" for line in score.misses))
