@@ -49,3 +49,20 @@ def polnear_score(analyzer):
 def test_polnear_floor(polnear_score, metric):
     floor = FLOORS["polnear_dev"][metric]
     assert polnear_score.metrics[metric] >= floor - 1e-9, f"{metric} below {floor}"
+
+
+@pytest.fixture(scope="module")
+def plover_score(analyzer):
+    from newsdesk.evaluation.plover import evaluate_plover
+
+    gold = SHARED / "eval" / "plover" / "gsr-dev.json"
+    needs(gold)
+    return evaluate_plover(gold, analyzer)
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["plover_dev"]))
+def test_plover_floor(plover_score, metric):
+    floor = FLOORS["plover_dev"][metric]
+    assert plover_score.metrics[metric] >= floor - 1e-9, (
+        f"{metric} {plover_score.metrics[metric]:.3f} < floor {floor}"
+    )

@@ -18,6 +18,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -61,6 +62,12 @@ _THREAT_MODES = {
     ("SANCTION", "discontinue"): "relations",
     ("PROTEST", "boycott"): "restrict",
     ("PROTEST", "obstruct"): "restrict",
+    ("COERCE", "restrict"): "restrict",
+    ("COERCE", "censor"): "restrict",
+    ("COERCE", "curfew"): "restrict",
+    ("COERCE", "martial-law"): "restrict",
+    ("COERCE", "seize"): "territory",
+    ("MOBILIZE", "troops"): "violence",
 }
 
 
@@ -73,6 +80,7 @@ class Rule:
     prep: str | None = None
     target: tuple[str, ...] = ("obj",)
     context: tuple[str, ...] = ()
+    light: frozenset[str] | None = None  # nouns: the rule needs one of these light verbs
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ def _rule(item: dict[str, Any], classes: dict[str, frozenset[str]]) -> Rule:
         prep=item.get("prep"),
         target=tuple(item.get("target", ["obj"])),
         context=tuple(item.get("context", ())),
+        light=frozenset(item["light"]) if item.get("light") else None,
     )
 
 
@@ -176,7 +185,7 @@ class _Candidate:
     reported_by: EntityRef | None = None
     evidence: tuple[int, int] = (0, 0)
     depth: int = 0
-    extra: list[_Candidate] = field(default_factory=list)
+    carried: bool = False  # a demand or an alleged act, coded through the clause that carries it
 
 
 def extract_events(
@@ -184,10 +193,11 @@ def extract_events(
     entities: Sequence[Entity],
     dates: Sequence[DateMention] = (),
     lexicon: Lexicon | None = None,
+    published: str | None = None,
 ) -> tuple[Event, ...]:
     """The PLOVER events of ``doc``, in document order; within a sentence, main clause first."""
     lex = lexicon or load_lexicon()
-    coder = _Coder(doc, entities, dates, lex)
+    coder = _Coder(doc, entities, dates, lex, published)
     events: list[Event] = []
     for sent in doc.sents:
         events.extend(coder.sentence(sent))
@@ -196,7 +206,12 @@ def extract_events(
 
 class _Coder:
     def __init__(
-        self, doc: Doc, entities: Sequence[Entity], dates: Sequence[DateMention], lex: Lexicon
+        self,
+        doc: Doc,
+        entities: Sequence[Entity],
+        dates: Sequence[DateMention],
+        lex: Lexicon,
+        published: str | None = None,
     ) -> None:
         self.doc = doc
         self.text = doc.text
@@ -205,6 +220,7 @@ class _Coder:
         self.mentions = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
         self.starts = [m[0] for m in self.mentions]
         self.dates = list(dates)
+        self.published = _day(published)
         self.previous_actors: list[Actor] = []
 
     # -- sentences -------------------------------------------------------------------------------
@@ -215,6 +231,16 @@ class _Coder:
             candidate = self._trigger(token)
             if candidate is not None:
                 found.append(candidate)
+        lights = {
+            c.head.i
+            for c in found
+            if c.kind == "noun" and c.head.i != c.trigger.i and c.trigger.dep_ == "dobj"
+        }  # "ordered patrols": the patrols are the event, not an order
+        found = [
+            c
+            for c in found
+            if not (c.kind == "verb" and c.trigger.i in lights and c.rule.obj is None)
+        ]
         by_token = {c.trigger.i: c for c in found}
         wrapped: set[int] = set()
         for candidate in found:
@@ -237,7 +263,7 @@ class _Coder:
             for c in coded
             if c.source and (c.kind == "demand" or c.trigger.i not in self.absorbed)
         ]
-        foreground = [c for c in coded if not _background(c.head)]
+        foreground = [c for c in coded if c.carried or not _background(c.head)]
         if foreground:  # "after a jet shot down a helicopter": told here as background only
             coded = foreground
         coded.sort(key=lambda c: (c.depth, c.trigger.i))
@@ -307,11 +333,12 @@ class _Coder:
         dep, head = verb.dep_, verb.head
         if dep == "amod":
             return True
+        before = verb.nbor(-1) if verb.i > 0 else None
         if (
-            dep == "conj"
-            and _own_subject(verb) is None
-            and verb.i > 0
-            and verb.nbor(-1).pos_ in ("ADP", "DET")
+            before is not None
+            and before.lower_ != "to"
+            and verb.tag_ != "VBG"
+            and (before.pos_ in ("ADP", "DET") or before.lower_ in _PREPOSITION_ADVERBS)
         ):
             return True  # "facilities inside occupied territory" misparsed as a verb
         at_end = verb.i + 1 >= len(verb.doc) or verb.nbor(1).is_punct
@@ -326,6 +353,8 @@ class _Coder:
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         ):
             return True
+        if dep == "pcomp" and head.head.i != head.i:
+            head = head.head  # "accused Moscow of [sending]": the verb above the preposition
         if (
             verb.tag_ == "VBG"
             and dep in ("ccomp", "dobj", "pcomp", "csubj")
@@ -378,10 +407,18 @@ class _Coder:
             return None
         head = token.head
         has_owner = any(c.dep_ == "poss" for c in token.children)
+        if token.dep_ == "compound" and head.lemma_.lower() in _SHELLS:
+            token, head = head, head.head  # "launched a mediation effort"
         if token.dep_ in ("dobj", "attr") and _lemma(head, self.lex) in self.lex.lights:
             verb_rules = self.lex.verbs.get(head.lemma_.lower())
-            if verb_rules and self._matching(verb_rules, head, token) is not None:
-                return None  # "lifted sanctions": the verb codes it
+            verb_rule = self._matching(verb_rules, head, token) if verb_rules else None
+            if verb_rule is not None and verb_rule.obj is not None:
+                return None  # "lifted sanctions": the verb's own rule for this object codes it
+            if rule.light is not None and _lemma(head, self.lex) not in rule.light:
+                rule = next(
+                    (r for r in rules if r.light is None or _lemma(head, self.lex) in r.light),
+                    rule,
+                )
             return _Candidate(token, rule, "noun", head)
         if token.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in self.lex.happenings:
             return _Candidate(token, rule, "noun", head)
@@ -459,6 +496,9 @@ class _Coder:
         c.source = self._source(c)
         if inner is not None:
             inner.type, inner.mode = inner.rule.type, inner.rule.mode
+            if frame == "AGREE" and inner.type in CONFLICTUAL:
+                frame = "THREATEN"  # "vowed to fight on", "swore to retake the town"
+                c.type = "THREATEN"
             if frame == "THREATEN":
                 c.mode = _THREAT_MODES.get((inner.type, inner.mode or ""), "violence")
                 if inner.type in ("ASSAULT",) and inner.mode == "territory":
@@ -474,7 +514,9 @@ class _Coder:
                 self.lex.frames.get(t.lemma_.lower()) == "future"
                 for t in c.trigger.doc[clause.i : c.trigger.i]
             )
-        c.hypothetical = _hypothetical(clause)
+        c.hypothetical = _hypothetical(clause) or any(
+            t.dep_ == "preconj" and t.lower_ == "either" for t in clause.children
+        )  # "Either we liberate these territories, or ..." is one of two outcomes
         speech = self._speech_frame(clause)
         if speech is not None:
             speaker = self._speaker_actor(speech)
@@ -499,12 +541,14 @@ class _Coder:
             c.hypothetical = True
         # a stated commitment or threat: "said they will release", "will seize ... unless"
         own = speech is None or self._same_actor(c.source, c.reported_by)
-        if (tense_future or c.conditional) and own and frame is None and c.kind == "verb":
-            if c.type in CONFLICTUAL and (speech is not None or c.conditional):
+        if (tense_future or c.conditional) and frame is None and c.kind == "verb":
+            if c.type in CONFLICTUAL and own and (speech is not None or c.conditional):
                 c.mode = _THREAT_MODES.get((c.type, c.mode or ""), "violence")
                 c.type = "THREATEN"
-            elif c.type in COOPERATIVE and (speech is not None or tense_future):
-                c.type = "AGREE"
+            elif c.type in COOPERATIVE and tense_future and not c.hypothetical:
+                c.type = "AGREE"  # manual 3.1: cooperation in the future tense is a commitment
+        if c.type == "ASSAULT" and self._planned(clause, _POSTURING):
+            c.type, c.mode = "MOBILIZE", "troops"  # "prepared to resume shelling"
         if (
             speech is not None
             and _modal(clause, _OBLIGATION)
@@ -523,6 +567,9 @@ class _Coder:
             c.type, c.negated = "REJECT", False
         if c.type == "THREATEN" and condition is not None:
             self.absorbed |= {t.i for t in condition[1].subtree}
+            if not c.target:  # "... if the United States goes ahead": the one threatened
+                subject = _own_subject(condition[1])
+                c.target = self._actors(subject) if subject is not None else ()
             demand = self._demand(c, condition[1]) if condition[0] == "unless" else None
             if demand is not None:
                 extra.append(demand)
@@ -537,13 +584,16 @@ class _Coder:
                 result.append(alleged)
         return result
 
-    def _planned(self, clause: Token) -> bool:
+    def _planned(self, clause: Token, words: frozenset[str] | None = None) -> bool:
         current = clause
         for _ in range(3):
             if current.dep_ not in ("xcomp", "ccomp", "acomp") or current.head.i == current.i:
                 return False
             current = current.head
-            if self.lex.frames.get(current.lemma_.lower()) == "future":
+            lemma = current.lemma_.lower()
+            if words is not None and lemma in words:
+                return True
+            if words is None and self.lex.frames.get(lemma) == "future":
                 return True
         return False
 
@@ -555,14 +605,16 @@ class _Coder:
         if not target:
             return None
         rule = Rule("REQUEST")
-        inner = self.lex.verbs.get(clause.lemma_.lower())
-        mode = _request_mode(inner[0].type) if inner else None
+        rules = self.lex.verbs.get(clause.lemma_.lower())
+        inner = self._matching(rules, clause, _object(clause)) if rules else None
+        mode = _request_mode(inner.type) if inner else None
         demand = _Candidate(clause, rule, "demand", clause, type="REQUEST", mode=mode)
         demand.source, demand.target = threat.source, target
         demand.conditional = False
         demand.reported_by = threat.reported_by
         demand.evidence = _span_of(list(clause.subtree))
         demand.depth = threat.depth + 1
+        demand.carried = True
         return demand
 
     def _alleged(self, accuse: _Candidate, by_token: dict[int, _Candidate]) -> _Candidate | None:
@@ -578,7 +630,8 @@ class _Coder:
                 inner.reported_by = EntityRef(speaker.entity, speaker.name, speaker.mention)
                 inner.evidence = _span_of(list(child.subtree))
                 inner.depth = accuse.depth + 1
-                return inner if inner.target else None
+                inner.carried = True
+                return inner
         return None
 
     # -- actors --------------------------------------------------------------------------------
@@ -598,6 +651,46 @@ class _Coder:
         return self._actors(subject)
 
     def _targets(self, c: _Candidate, inner: _Candidate | None) -> tuple[Actor, ...]:
+        """The recipients, never the source itself ("reneged on his commitment to ...")."""
+        mine = {a.entity for a in c.source if a.entity}
+        found = tuple(
+            a for a in self._targets_found(c, inner) if not (a.entity and a.entity in mine)
+        )
+        if not found and c.rule.type not in _NO_RECIPIENT:
+            found = self._loose_target(c, mine)
+        return found
+
+    def _loose_target(self, c: _Candidate, mine: set[str]) -> tuple[Actor, ...]:
+        """A recipient named further off in the event's own clause: "to show their disapproval
+        for the United States' policies", "in protest against the security forces", "the
+        withdrawal of forces from Panama"."""
+        places: list[Token] = []
+        holders = [c.trigger] if c.head.i == c.trigger.i else [c.trigger, c.head]
+        for holder in holders:
+            for child in holder.children:
+                if child.i < c.trigger.i and holder.i == c.trigger.i and c.kind == "verb":
+                    continue
+                if child.dep_ in ("advcl", "xcomp", "dobj", "prep", "dative", "ccomp"):
+                    places.append(child)
+        for place in places:
+            for token in place.subtree:
+                entity = self._entity_at(token.idx, token.idx + len(token.text))
+                if entity is None or entity.id in mine:
+                    continue
+                if entity.type not in ("GPE", "ORG", "PERSON", "NORP"):
+                    continue
+                head = token
+                while (
+                    head.dep_ in ("compound", "amod", "poss", "nmod", "case")
+                    and head.head.i != head.i
+                ):
+                    head = head.head
+                actor = self._actor(head) or self._actor_of_entity(entity, token)
+                if actor.entity is None or actor.entity not in mine:
+                    return (actor,)
+        return ()
+
+    def _targets_found(self, c: _Candidate, inner: _Candidate | None) -> tuple[Actor, ...]:
         for spec in c.rule.target:
             for token in self._argument(c, spec):
                 actors = self._actors(token, owner_search=True)
@@ -617,6 +710,19 @@ class _Coder:
                     actors = self._actors(token, owner_search=True)
                     if actors:
                         return actors
+        elif self.lex.frames.get(c.trigger.lemma_.lower()) in ("THREATEN", "REJECT", "AGREE"):
+            for comp in c.trigger.children:  # "threatened to deliver blows to the US"
+                if comp.dep_ != "xcomp":
+                    continue
+                for arg in comp.children:
+                    if arg.dep_ == "dobj" or (
+                        arg.dep_ == "prep" and arg.lower_ in ("to", "against", "on", "with")
+                    ):
+                        tokens = [arg] if arg.dep_ == "dobj" else list(arg.children)
+                        for token in tokens:
+                            actors = self._actors(token, owner_search=True)
+                            if actors:
+                                return actors
         obj = _object(c.trigger) if c.kind == "verb" else None
         if obj is None and c.kind == "verb":
             obj = next(
@@ -726,7 +832,7 @@ class _Coder:
         entity = self._entity_at(head.idx, head.idx + len(head.text))
         sector = self._sector(head)
         if entity is None:
-            for child in head.children:
+            for child in sorted(head.children, key=lambda t: -t.i):  # nearest modifier first
                 if child.dep_ in ("compound", "poss", "amod", "nmod"):
                     entity = self._entity_in(child)
                     if entity is None and child.dep_ == "poss" and child.lower_ in _PRONOUNS:
@@ -751,12 +857,16 @@ class _Coder:
         if entity is None and sector is None and head.pos_ != "PROPN":
             return None
         code = self._code_of(entity) if entity is not None else None
-        if sector is None and entity is not None:
-            sector = self._entity_sector(entity)
+        at_head = entity is not None and any(m.start <= head.idx < m.end for m in entity.mentions)
+        if entity is not None and (sector is None or (at_head and head.pos_ == "PROPN")):
+            sector = self._entity_sector(entity)  # "European Union" is not a labour union
         mention = TextSpan.of(self.text, start, end)
-        name = entity.name if entity is not None and entity.type != "NORP" else mention.text
-        if entity is not None and entity.type == "NORP" and code:
-            name = mention.text
+        # "Russia" names the actor; "Protesters in Nairobi" is described, not named, by Nairobi
+        name = (
+            entity.name
+            if at_head and entity is not None and entity.type != "NORP"
+            else mention.text
+        )
         return Actor(entity.id if entity else None, name, code, mention, sector)
 
     def _owner(self, head: Token) -> Actor | None:
@@ -1006,6 +1116,20 @@ class _Coder:
                         return entity.name
         return None
 
+    def _forward(self, mention: DateMention, future: bool) -> str | None:
+        """ "are due to meet on Friday" is the coming Friday, not the last one (the dates stage
+        reads a bare weekday as past, as news mostly reports the past)."""
+        value = mention.value
+        words = mention.span.text.lower().split()
+        if not (future and value and self.published and len(value) == 10):
+            return value
+        if not words or words[-1] not in _WEEKDAY_NAMES or len(words) > 2:
+            return value
+        day = date.fromisoformat(value)
+        while day < self.published:
+            day += timedelta(days=7)
+        return day.isoformat()
+
     def _date(self, c: _Candidate) -> str | None:
         holders = {c.trigger.i, c.head.i}
         for mention in self.dates:
@@ -1016,7 +1140,7 @@ class _Coder:
             chain = root
             for _ in range(3):
                 if chain.head.i in holders and chain.dep_ in ("npadvmod", "prep", "pobj", "tmod"):
-                    return mention.value
+                    return self._forward(mention, c.future)
                 if chain.head.i == chain.i:
                     break
                 chain = chain.head
@@ -1025,6 +1149,20 @@ class _Coder:
 
 # -- syntax helpers --------------------------------------------------------------------------
 
+_WEEKDAY_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _day(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
+
+
+_PREPOSITION_ADVERBS = frozenset("inside outside near around across along behind beyond".split())
+_SHELLS = frozenset("effort campaign operation drive bid mission initiative".split())
+_POSTURING = frozenset("prepare ready poise gear position".split())
+_NO_RECIPIENT = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE"})
 _QUANTITIES = frozenset(
     "thousand hundred dozen million score number group some many most all ton tonne worth "
     "amount shipment consignment batch kg kilogram load convoy".split()

@@ -82,7 +82,7 @@ def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
     return {
         "entities": to_dict(entities),
         "quotes": to_dict(extract_quotes(doc, entities)),
-        "events": to_dict(extract_events(doc, entities, dates)),
+        "events": to_dict(extract_events(doc, entities, dates, published=published)),
         "dates": to_dict(dates),
     }
 
@@ -104,7 +104,7 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
         article=article,
         entities=entities,
         quotes=extract_quotes(doc, entities),
-        events=extract_events(doc, entities, dates),
+        events=extract_events(doc, entities, dates, published=article.published),
         dates=dates,
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import EvalError
 from ..gazetteer import normalise
-from ..records import Analysis, Entity, Quote
+from ..records import Actor, Analysis, Entity, Quote
 from .metrics import Score
 
 
@@ -30,6 +30,7 @@ def score_article(analysis: Analysis, gold: dict[str, Any]) -> Score:
     _score_entities(analysis, gold.get("entities", []), score)
     _score_dates(analysis, gold.get("dates", []), score)
     _score_quotes(analysis, gold.get("quotes", []), score)
+    _score_events(analysis, gold.get("events", []), score)
     return score
 
 
@@ -154,6 +155,52 @@ def _score_quotes(analysis: Analysis, gold: list[dict[str, Any]], score: Score) 
     score.details += [f"quote spurious: {q.content.text[:60]!r}" for q in spurious]
     score.add_ratio("quote_speaker_recall", right, len(required))
     score.metrics["quote_spurious"] = float(len(spurious))
+
+
+_FLAGS = ("negated", "conditional", "future")
+
+
+def _codes(actors: tuple[Actor, ...]) -> set[str]:
+    return {a.code or a.name for a in actors}
+
+
+def _score_events(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    """Gold events found with their type, source, target and flags, from the words of their
+    gold evidence (a trigger outside it would be built from another clause)."""
+    if not gold:
+        return
+    text = analysis.article.text
+    typed = right = 0
+    for item in gold:
+        where = _gold_span(text, item["evidence"])
+        inside = [
+            e
+            for e in analysis.events
+            if where is not None and where[0] <= e.trigger.start and e.trigger.end <= where[1]
+        ]
+        same_type = [e for e in inside if e.type == item["type"]]
+        typed += bool(same_type)
+        full = [
+            e
+            for e in same_type
+            if item["source"] in _codes(e.source)
+            and (item.get("target") in _codes(e.target) if item.get("target") else not e.target)
+            and all(bool(item.get(f)) == getattr(e, f) for f in _FLAGS)
+        ]
+        if full:
+            right += 1
+        else:
+            found = "; ".join(
+                f"{e.type} {sorted(_codes(e.source))}->{sorted(_codes(e.target))} "
+                + ",".join(f for f in _FLAGS if getattr(e, f))
+                for e in inside
+            )
+            score.details.append(
+                f"event missed: {item['type']} {item['source']}->{item.get('target')} "
+                f"{item['evidence'][:50]!r} (found: {found or 'nothing'})"
+            )
+    score.add_ratio("event_type_recall", typed, len(gold))
+    score.add_ratio("event_recall", right, len(gold))
 
 
 def evaluate_seed(text_path: Path, gold_path: Path, analyzer: Any) -> Score:
