@@ -27,7 +27,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from .kb import load_kb
-from .records import Actor, DateMention, Entity, EntityRef, Event
+from .records import Actor, DateMention, Entity, EntityRef, Event, Quote
 from .records import Span as TextSpan
 
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
@@ -43,9 +43,15 @@ _PRONOUNS = {
     "it": "GROUP",
     "we": "GROUP",
     "its": "GROUP",
+    "us": "GROUP",
+    "our": "GROUP",
+    "i": "PERSON",
+    "my": "PERSON",
+    "me": "PERSON",
     "their": "GROUP",
     "his": "PERSON",
 }
+_FIRST_PERSON = {"we", "us", "our", "i", "my", "me"}
 _RELATIVE = {"who", "that", "which", "whom"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _HYPOTHETICAL_AUX = {"could", "might", "may"}
@@ -194,10 +200,12 @@ def extract_events(
     dates: Sequence[DateMention] = (),
     lexicon: Lexicon | None = None,
     published: str | None = None,
+    quotes: Sequence[Quote] = (),
 ) -> tuple[Event, ...]:
-    """The PLOVER events of ``doc``, in document order; within a sentence, main clause first."""
+    """The PLOVER events of ``doc``, in document order; within a sentence, main clause first.
+    ``quotes`` lets "we" inside a quotation stand for its speaker."""
     lex = lexicon or load_lexicon()
-    coder = _Coder(doc, entities, dates, lex, published)
+    coder = _Coder(doc, entities, dates, lex, published, quotes)
     events: list[Event] = []
     for sent in doc.sents:
         events.extend(coder.sentence(sent))
@@ -212,6 +220,7 @@ class _Coder:
         dates: Sequence[DateMention],
         lex: Lexicon,
         published: str | None = None,
+        quotes: Sequence[Quote] = (),
     ) -> None:
         self.doc = doc
         self.text = doc.text
@@ -220,6 +229,7 @@ class _Coder:
         self.mentions = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
         self.starts = [m[0] for m in self.mentions]
         self.dates = list(dates)
+        self.quotes = list(quotes)
         self.published = _day(published)
         self.previous_actors: list[Actor] = []
 
@@ -247,6 +257,12 @@ class _Coder:
             inner = self._complement_event(candidate, by_token)
             if inner is not None:
                 wrapped.add(inner.trigger.i)
+            if self.lex.frames.get(candidate.trigger.lemma_.lower()) in _CONTENT_FRAMES:
+                # "urged him to work with partners to intercept and stop the shipments":
+                # what is demanded, promised or refused is not itself an event
+                for child in candidate.trigger.children:
+                    if child.dep_ in ("xcomp", "ccomp") and child.i > candidate.trigger.i:
+                        wrapped |= {t.i for t in child.subtree if t.i in by_token}
             if candidate.trigger.lemma_.lower() in _ACCUSING:
                 wrapped |= {i for i in _accused_acts(candidate.trigger) if i in by_token}
         self.absorbed: set[int] = set()
@@ -671,6 +687,18 @@ class _Coder:
                 if child.i < c.trigger.i and holder.i == c.trigger.i and c.kind == "verb":
                     continue
                 if child.dep_ in ("advcl", "xcomp", "dobj", "prep", "dative", "ccomp"):
+                    marker = child if child.dep_ == "prep" else None
+                    marker = marker or next((m for m in child.children if m.dep_ == "mark"), None)
+                    if marker is not None and marker.lower_ in _TEMPORAL:
+                        continue  # "three months after the fall of Assad" is when, not whom
+                    if child.left_edge.lower_ in _TEMPORAL:
+                        continue
+                    if (
+                        child.dep_ == "prep"
+                        and child.lower_ in _PLACE_PREPS
+                        and _object(holder) is not None
+                    ):
+                        continue  # "arrested seven members in Anbar": Anbar is where, not whom
                     places.append(child)
         for place in places:
             for token in place.subtree:
@@ -755,10 +783,16 @@ class _Coder:
             return
         holders = [trigger] if c.kind != "noun" else [trigger, c.head]
         if spec == "obj":
+            if c.kind == "verb" and _reduced_passive(trigger):
+                subject = _subject(trigger.head) if trigger.dep_ in ("advcl", "conj") else None
+                if subject is not None:
+                    yield subject  # "is dead, killed in a raid": the subject suffered it
             if c.kind == "verb":
                 obj = _object(trigger)
                 if obj is not None:
                     yield obj
+                elif trigger.dep_ in ("acl", "relcl") and trigger.tag_ == "VBN":
+                    yield trigger.head  # "a leader killed in a raid"
                 elif _passive(trigger):
                     yield next(t for t in trigger.children if t.dep_ == "nsubjpass")
             return
@@ -818,7 +852,7 @@ class _Coder:
         whose = next((c for c in head.children if c.lower_ == "whose"), None)
         if whose is not None and head.head.dep_ == "relcl":
             return self._actor(head.head.head)  # "Trump, whose envoys held ..."
-        if head.lower_ in _PRONOUNS:
+        if head.lower_ in _PRONOUNS and head.pos_ == "PRON":
             return self._pronoun(head)
         if head.pos_ not in ("NOUN", "PROPN") and head.ent_type_ == "":
             return None
@@ -836,7 +870,15 @@ class _Coder:
                 if child.dep_ in ("compound", "poss", "amod", "nmod"):
                     entity = self._entity_in(child)
                     if entity is None and child.dep_ == "poss" and child.lower_ in _PRONOUNS:
-                        owner = self._pronoun(child)  # "its negotiators"
+                        # "Pakistan ... urged its citizens": the clause's subject, else the
+                        # last compatible entity ("its negotiators")
+                        verb = head.head if head.dep_ in ("dobj", "nsubj") else None
+                        subject = _subject(verb) if verb is not None else None
+                        if subject is not None and subject.i != head.i:
+                            entity = self._entity_at(subject.idx, subject.idx + len(subject.text))
+                            if entity is not None:
+                                break
+                        owner = self._pronoun(child)
                         if owner is not None and owner.entity is not None:
                             entity = self._entity_by_id(owner.entity)
                     if entity is not None:
@@ -914,12 +956,40 @@ class _Coder:
             subject = _subject(speech)
             if subject is not None and subject.i != token.i and subject.lower_ not in _PRONOUNS:
                 return self._actor(subject)
+        mention = TextSpan.of(self.text, token.idx, token.idx + len(token.text))
+        if token.lower_ in _FIRST_PERSON:  # "We discussed ...": the quote's speaker, or no one
+            speaker = self._quote_speaker(token.idx)
+            return (
+                Actor(speaker.entity, speaker.name, self._code_of_ref(speaker), mention, None)
+                if speaker
+                else None
+            )
         wanted = ("PERSON",) if _PRONOUNS[token.lower_] == "PERSON" else ("GPE", "ORG", "NORP")
+        # subjects are the likeliest antecedents: "The G7 statement said ... They called on China"
+        start = max(0, token.sent.start - 60)
+        for word in reversed(token.doc[start : token.i] if token.dep_ == "nsubj" else ()):
+            if word.dep_ != "nsubj" or word.lower_ in _PRONOUNS:
+                continue
+            for part in (word, *sorted(word.children, key=lambda t: -t.i)):
+                if part.dep_ not in ("nsubj", "compound", "poss", "amod", "nmod"):
+                    continue
+                entity = self._entity_at(part.idx, part.idx + len(part.text))
+                if entity is not None and entity.type in wanted:
+                    return Actor(entity.id, entity.name, self._code_of(entity), mention, None)
         for _start, m_end, entity in reversed(self.mentions):
             if m_end <= token.idx and entity.type in wanted:
-                mention = TextSpan.of(self.text, token.idx, token.idx + len(token.text))
                 return Actor(entity.id, entity.name, self._code_of(entity), mention, None)
         return None
+
+    def _quote_speaker(self, offset: int) -> EntityRef | None:
+        for quote in self.quotes:
+            if quote.content.start <= offset < quote.content.end and quote.speaker is not None:
+                return quote.speaker
+        return None
+
+    def _code_of_ref(self, ref: EntityRef) -> str | None:
+        entity = self._entity_by_id(ref.entity) if ref.entity else None
+        return self._code_of(entity) if entity is not None else None
 
     def _speaker_actor(self, speech: Token) -> Actor | None:
         subject = _subject(speech)
@@ -1111,9 +1181,13 @@ class _Coder:
                 if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
                     continue
                 for pobj in prep.children:
-                    entity = self._entity_in(pobj)
-                    if entity is not None and entity.type in ("GPE", "LOC", "FAC"):
-                        return entity.name
+                    if pobj.dep_ != "pobj":
+                        continue  # "in what U.S. officials describe as ..." names no place
+                    words = [pobj, *(t for t in pobj.children if t.dep_ in ("compound", "nmod"))]
+                    for word in words:
+                        entity = self._entity_at(word.idx, word.idx + len(word.text))
+                        if entity is not None and entity.type in ("GPE", "LOC", "FAC"):
+                            return entity.name
         return None
 
     def _forward(self, mention: DateMention, future: bool) -> str | None:
@@ -1133,6 +1207,8 @@ class _Coder:
     def _date(self, c: _Candidate) -> str | None:
         holders = {c.trigger.i, c.head.i}
         for mention in self.dates:
+            if mention.granularity not in ("day", "month", "year"):
+                continue  # "three months after ...": a duration dates nothing
             span = self.doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -1160,6 +1236,8 @@ def _day(published: str | None) -> date | None:
 
 
 _PREPOSITION_ADVERBS = frozenset("inside outside near around across along behind beyond".split())
+_CONTENT_FRAMES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT"})
+_TEMPORAL = frozenset("after before since following amid during until as when while".split())
 _SHELLS = frozenset("effort campaign operation drive bid mission initiative".split())
 _POSTURING = frozenset("prepare ready poise gear position".split())
 _NO_RECIPIENT = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE"})
@@ -1200,6 +1278,8 @@ def _lemma(token: Token, lex: Lexicon) -> str:
 def _obj_matches(obj: Token, words: frozenset[str]) -> bool:
     if obj.lemma_.lower() in words or obj.lower_ in words:
         return True
+    if "@GPE" in words and obj.ent_type_ == "GPE":
+        return True
     for child in obj.children:  # "two Russian diplomats", "the main power lines"
         if child.dep_ in ("compound", "amod") and child.lemma_.lower() in words:
             return True
@@ -1231,8 +1311,20 @@ def _own_subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
+def _reduced_passive(verb: Token) -> bool:
+    """ "killed in a raid" with no auxiliary: a participle whose subject, if any, is the victim."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("advcl", "conj", "acl", "relcl")
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in verb.children)
+    )
+
+
 def _subject(verb: Token) -> Token | None:
     """The doer: the subject, the "by" agent of a passive, or the subject of a governing verb."""
+    if _reduced_passive(verb):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
     current = verb
     for _ in range(5):
         agent = next((c for c in current.children if c.dep_ == "agent"), None)
@@ -1243,6 +1335,8 @@ def _subject(verb: Token) -> Token | None:
             return subject
         if any(c.dep_ == "nsubjpass" for c in current.children):
             return None
+        if current.dep_ in ("relcl", "acl") and current.tag_ == "VBN":
+            return None  # "a leader killed in a raid": the noun is who suffered it
         if current.dep_ == "relcl":
             return current.head
         if current.dep_ == "acl" and current.head.dep_ in ("dobj",):

@@ -79,10 +79,11 @@ def records_component(doc: Doc) -> Doc:
 def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
     entities = extract_entities(doc, published)
     dates = extract_dates(doc, published)
+    quotes = extract_quotes(doc, entities)
     return {
         "entities": to_dict(entities),
-        "quotes": to_dict(extract_quotes(doc, entities)),
-        "events": to_dict(extract_events(doc, entities, dates, published=published)),
+        "quotes": to_dict(quotes),
+        "events": to_dict(extract_events(doc, entities, dates, published=published, quotes=quotes)),
         "dates": to_dict(dates),
     }
 
@@ -100,11 +101,12 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
     article = make_article(document)
     entities = extract_entities(doc, article.published)
     dates = extract_dates(doc, article.published)
+    quotes = extract_quotes(doc, entities)
     return Analysis(
         article=article,
         entities=entities,
-        quotes=extract_quotes(doc, entities),
-        events=extract_events(doc, entities, dates, published=article.published),
+        quotes=quotes,
+        events=extract_events(doc, entities, dates, published=article.published, quotes=quotes),
         dates=dates,
     )
 
