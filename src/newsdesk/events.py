@@ -311,7 +311,11 @@ class _Coder:
                 c.dep_ in ("xcomp", "ccomp") and c.i > token.i for c in token.children
             ):
                 return _Candidate(token, Rule(frame, target=("obj", "to", "with")), "verb", token)
-            if _modal(token, _OBLIGATION) and self._speech_frame(token) is not None:
+            if (
+                _modal(token, _OBLIGATION)
+                and lemma not in _STATES
+                and self._speech_frame(token) is not None
+            ):
                 # "the Red Cross said US forces must ensure security": a demand
                 return _Candidate(token, Rule("REQUEST", mode="change", target=()), "verb", token)
             return None
@@ -534,6 +538,8 @@ class _Coder:
             t.dep_ == "preconj" and t.lower_ == "either" for t in clause.children
         )  # "Either we liberate these territories, or ..." is one of two outcomes
         speech = self._speech_frame(clause)
+        if speech is not None and speech.lemma_.lower() in _COGNITION:
+            c.hypothetical = True  # "he believes leaders will meet": expected, not promised
         if speech is not None:
             speaker = self._speaker_actor(speech)
             if speaker is not None:
@@ -561,7 +567,12 @@ class _Coder:
             if c.type in CONFLICTUAL and own and (speech is not None or c.conditional):
                 c.mode = _THREAT_MODES.get((c.type, c.mode or ""), "violence")
                 c.type = "THREATEN"
-            elif c.type in COOPERATIVE and tense_future and not c.hypothetical:
+            elif (
+                c.type in COOPERATIVE
+                and tense_future
+                and not c.hypothetical
+                and not (speech is not None and speech.lemma_.lower() in _COGNITION)
+            ):
                 c.type = "AGREE"  # manual 3.1: cooperation in the future tense is a commitment
         if c.type == "ASSAULT" and self._planned(clause, _POSTURING):
             c.type, c.mode = "MOBILIZE", "troops"  # "prepared to resume shelling"
@@ -594,7 +605,7 @@ class _Coder:
         c.evidence = self._evidence(c)
         c.depth = _depth(c.trigger if c.kind != "noun" else c.head)
         result = [c, *extra]
-        if c.trigger.lemma_.lower() in _ACCUSING and c.target:
+        if c.trigger.lemma_.lower() in _ACCUSING and c.target and c.source:
             alleged = self._alleged(c, by_token)
             if alleged is not None:
                 result.append(alleged)
@@ -700,8 +711,11 @@ class _Coder:
                     ):
                         continue  # "arrested seven members in Anbar": Anbar is where, not whom
                     places.append(child)
+        where_ok = c.rule.type in ("PROTEST", "THREATEN")
         for place in places:
             for token in place.subtree:
+                if not where_ok and _in_place_phrase(token, place):
+                    continue  # "ambushed a bus ... in Kalat": Kalat is where, not whom
                 entity = self._entity_at(token.idx, token.idx + len(token.text))
                 if entity is None or entity.id in mine:
                     continue
@@ -835,7 +849,12 @@ class _Coder:
 
     def _split_norp(self, head: Token, actor: Actor) -> list[Actor]:
         """ "Hungarian and Romanian officials": one actor per nationality."""
-        norps = [c for c in head.children if c.dep_ == "amod" and c.ent_type_ == "NORP"]
+        norps = [
+            c
+            for c in head.children
+            if (c.dep_ == "amod" and c.ent_type_ == "NORP")
+            or (c.dep_ in ("compound", "nmod") and c.ent_type_ in ("GPE", "NORP", "ORG"))
+        ]  # "Cameroon and C.A.R. officials" too
         if len(norps) != 1 or not any(c.dep_ == "conj" for c in norps[0].children):
             return [actor]
         out = []
@@ -856,6 +875,8 @@ class _Coder:
             return self._pronoun(head)
         if head.pos_ not in ("NOUN", "PROPN") and head.ent_type_ == "":
             return None
+        if not any(ch.isalpha() for ch in head.text):
+            return None  # "the anti-Balaka": a hyphen the parser took for the head
         if head.lemma_.lower() in _QUANTITIES:  # "thousands of abducted Ukrainian children"
             of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
@@ -892,8 +913,8 @@ class _Coder:
                         break
         if entity is None:
             for child in head.children:
-                if child.dep_ == "prep" and child.lower_ in ("in", "of", "from"):
-                    entity = self._entity_in(child)
+                if child.dep_ == "prep" and child.lower_ in ("in", "of", "from", "for"):
+                    entity = self._entity_in(child)  # "a spokesman for President Ghani"
                     if entity is not None:
                         break
         if entity is None and sector is None and head.pos_ != "PROPN":
@@ -1236,6 +1257,21 @@ def _day(published: str | None) -> date | None:
 
 
 _PREPOSITION_ADVERBS = frozenset("inside outside near around across along behind beyond".split())
+_COGNITION = frozenset(
+    "believe think expect hope fear predict anticipate doubt suspect guess reckon wonder".split()
+)
+_STATES = frozenset("be have know understand realize realise see remember feel think".split())
+
+
+def _in_place_phrase(token: Token, top: Token) -> bool:
+    current = token
+    while current.i != top.i and current.head.i != current.i:
+        if current.dep_ == "pobj" and current.head.lower_ in _PLACE_PREPS:
+            return True
+        current = current.head
+    return top.dep_ == "prep" and top.lower_ in _PLACE_PREPS
+
+
 _CONTENT_FRAMES = frozenset({"REQUEST", "AGREE", "THREATEN", "REJECT"})
 _TEMPORAL = frozenset("after before since following amid during until as when while".split())
 _SHELLS = frozenset("effort campaign operation drive bid mission initiative".split())
