@@ -175,6 +175,8 @@ COMMANDS = [
     "show",
     "articles",
     "entities",
+    "quotes",
+    "events",
     "search",
     "export",
     "demo",

@@ -21,8 +21,8 @@ HEADER = """# Command line
 function, prints one `error: ...` line per bad item on stderr, and exits 1 only when nothing
 succeeded (or when a store command cannot open its store). Store commands take `--db FILE`
 (env `NEWSDESK_DB`, default `./newsdesk.db`). Errors carry a code (`E100` input, `E101` encoding,
-`E102` language, `E103` no article in HTML, `E200` fetch, `E300` model, `E400` store, `E404` not
-found, `E500` evaluation data).
+`E102` language, `E103` no article in HTML, `E200` fetch, `E300` model, `E400` store, `E401` bad
+filter value, `E404` not found, `E500` evaluation data).
 
 Environment: `NEWSDESK_DB` (store file), `NEWSDESK_MODEL` (spaCy pipeline), `NEWSDESK_OPS`
 (`numpy` or `blis` matrix multiply, see performance.md), `NEWSDESK_SHARED` / `NEWSDESK_EVAL_DATA`

@@ -20,6 +20,7 @@ from . import __version__
 from .errors import NewsdeskError
 from .ingest import Document, Failure, Options, read_inputs
 from .records import to_dict
+from .store import EVENT_COUNTS
 
 DB_HELP = "SQLite store file [env NEWSDESK_DB]."
 
@@ -338,6 +339,106 @@ def list_quotes(
         click.echo("no quotes match", err=True)
 
 
+@main.command("events")
+@db_option
+@click.option("--type", "event_type", help="Only this PLOVER type (ASSAULT, THREATEN, AGREE...).")
+@click.option(
+    "--source", help="Source actor: a code (RUS, NATO; any case), a KB id or words of a name."
+)
+@click.option("--target", help="Target actor, matched like --source.")
+@click.option(
+    "--since",
+    help="Only events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD): the event's own "
+    "date, else its article's publication day.",
+)
+@click.option("--until", help="Only events on or before this date (same forms, inclusive).")
+@click.option("--article", help="Only events of this article (id or unique prefix).")
+@click.option(
+    "--negated/--no-negated", default=None, help="Only negated (or only not negated) events."
+)
+@click.option(
+    "--conditional/--no-conditional",
+    default=None,
+    help="Only conditional events (a threat with unless/if), or only unconditional ones.",
+)
+@click.option("--future/--no-future", default=None, help="Only future (or only not future) events.")
+@click.option(
+    "--hypothetical/--no-hypothetical",
+    default=None,
+    help="Only hypothetical (or only not hypothetical) events.",
+)
+@click.option(
+    "--count-by",
+    metavar="|".join(EVENT_COUNTS),
+    help="Print how many events match per day, month, type or source-target pair of codes "
+    "(all groups; --limit does not apply).",
+)
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
+@_handle_errors
+def list_events(
+    db_path: str,
+    event_type: str | None,
+    source: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    article: str | None,
+    negated: bool | None,
+    conditional: bool | None,
+    future: bool | None,
+    hypothetical: bool | None,
+    count_by: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Who did what to whom: stored PLOVER events with actors, flags and evidence, newest first."""
+    from .report import clip, event_label
+
+    store = _existing_store(db_path)
+    filters: dict[str, Any] = {
+        "type": event_type,
+        "source": source,
+        "target": target,
+        "since": since,
+        "until": until,
+        "article": article,
+        "negated": negated,
+        "conditional": conditional,
+        "future": future,
+        "hypothetical": hypothetical,
+    }
+    if count_by:
+        count_by = count_by.strip().lower()
+        counts = store.event_counts(count_by, **filters)
+        for count in counts:
+            if as_json:
+                click.echo(json.dumps(count, ensure_ascii=False))
+            elif count_by == "pair":
+                pair = f"{count['source'] or '-'} -> {count['target'] or '-'}"
+                click.echo(f"{count['events']:6}  {pair}")
+            else:
+                click.echo(f"{count['events']:6}  {count[count_by] or '(no date)'}")
+        if not counts:
+            click.echo("no events match", err=True)
+        return
+    rows = store.events(**filters, limit=limit)
+    for row in rows:
+        event = row.event
+        if as_json:
+            record = {"article_id": row.article_id, "idx": row.idx, "published": row.published}
+            record |= {"day": row.day, **to_dict(event)}
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        when = event.date or (row.published or "")[:10] or "?"
+        click.echo(
+            f'{when:10}  {event_label(event)}  "{clip(event.evidence.text, 100)}"'
+            f"  {row.article_id}@{event.evidence.start}"
+        )
+    if not rows:
+        click.echo("no events match", err=True)
+
+
 @main.command("entities")
 @db_option
 @click.option("--type", "entity_type", help="Only this type (PERSON, ORG, GPE, LOC, NORP, FAC...).")
@@ -394,17 +495,19 @@ def search(query: str, db_path: str, limit: int) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "polecat"]),
     default="jsonl",
     show_default=True,
-    help="Output format.",
+    help="Output format: JSON Lines, CSV, or polecat (one PLOVER-style JSON record per event, "
+    "JSON Lines; see docs/pipeline.md).",
 )
 @click.option(
     "--table",
     type=click.Choice(["articles", "entities", "dates", "quotes", "events", "figures", "claims"]),
     default="articles",
     show_default=True,
-    help="For CSV: which records, one per row.",
+    help="Which records, one per row or line (jsonl articles are whole contract objects; "
+    "polecat is always events).",
 )
 @click.option(
     "--output",
@@ -414,17 +517,19 @@ def search(query: str, db_path: str, limit: int) -> None:
 )
 @_handle_errors
 def export(db_path: str, fmt: str, table: str, output: str | None) -> None:
-    """Export stored articles: JSON Lines (the record contract) or a CSV table."""
-    from .export import write_csv, write_jsonl
+    """Export stored articles: JSON Lines (the record contract), a CSV table, or PLOVER events."""
+    from .export import write_csv, write_jsonl, write_polecat
 
     store = _existing_store(db_path)
     target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
     with target as handle:
         if fmt == "jsonl":
-            count = write_jsonl(store.iter_analyses(), handle)
+            count = write_jsonl(store.iter_analyses(), handle, table)
+        elif fmt == "polecat":
+            count, table = write_polecat(store.iter_analyses(), handle), "events"
         else:
             count = write_csv(store.iter_analyses(), handle, table)
-    click.echo(f"exported {count} {'articles' if fmt == 'jsonl' else table}", err=True)
+    click.echo(f"exported {count} {table}", err=True)
 
 
 @main.command()

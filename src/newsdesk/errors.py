@@ -63,6 +63,12 @@ class StoreError(NewsdeskError):
     code = "E400"
 
 
+class QueryError(NewsdeskError):
+    """A store query has a bad filter value (a malformed date, an unknown grouping)."""
+
+    code = "E401"
+
+
 class NotFoundError(StoreError):
     """A requested article or record is not in the store."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import click
 
-from .records import Analysis, Entity, Quote
+from .records import Actor, Analysis, Entity, Event, Quote
 
 _GROUPS = (
     ("People", ("PERSON",)),
@@ -49,9 +49,12 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
     if analysis.quotes:
         lines.append(style(f"Quotes ({len(analysis.quotes)})", bold=True))
         for quote in analysis.quotes:
-            lines.extend(_wrap(f"{quote_label(quote)}: {_clip(quote.content.text)}"))
+            lines.extend(_wrap(f"{quote_label(quote)}: {clip(quote.content.text)}"))
+    if analysis.events:
+        lines.append(style(f"Events ({len(analysis.events)})", bold=True))
+        for event in analysis.events:
+            lines.extend(_wrap(event_line(event), hanging=True))
     for name, records in (
-        ("Events", analysis.events),
         ("Figures", analysis.figures),
         ("Claims", analysis.claims),
     ):
@@ -68,7 +71,59 @@ def quote_label(quote: Quote) -> str:
     return f"{who}{cue}{to} [{quote.kind}]"
 
 
-def _clip(text: str, limit: int = 160) -> str:
+def event_label(event: Event) -> str:
+    """ "THREATEN (territory) Russia [RUS] -> Ukraine [UKR]  [conditional; reported by X]"."""
+    flags = event_flags(event)
+    return f"{event_head(event)}  [{flags}]" if flags else event_head(event)
+
+
+def event_head(event: Event) -> str:
+    """Type, mode and actors: "ASSAULT Russian troops [RUS] -> Kharkiv [UKR]"."""
+    mode = f" ({event.mode})" if event.mode else ""
+    source = ", ".join(_actor(a) for a in event.source) or "?"
+    target = " -> " + ", ".join(_actor(a) for a in event.target) if event.target else ""
+    return f"{event.type}{mode} {source}{target}"
+
+
+def event_flags(event: Event) -> str:
+    """ "negated, conditional, future, hypothetical; reported by X" (only those that hold)."""
+    flags = [
+        name
+        for name, value in (
+            ("negated", event.negated),
+            ("conditional", event.conditional),
+            ("future", event.future),
+            ("hypothetical", event.hypothetical),
+        )
+        if value
+    ]
+    text = ", ".join(flags)
+    if event.reported_by is not None:
+        text += ("; " if text else "") + f"reported by {event.reported_by.name}"
+    return text
+
+
+def event_line(event: Event) -> str:
+    """One event in the report: label, where and when, flags and the evidence."""
+    where = [f"in {event.place}"] if event.place else []
+    where += [f"on {event.date}"] if event.date else []
+    flags = event_flags(event)
+    return (
+        event_head(event)
+        + (f", {' '.join(where)}" if where else "")
+        + (f"  [{flags}]" if flags else "")
+        + f'  "{clip(event.evidence.text, 120)}"'
+    )
+
+
+def _actor(actor: Actor) -> str:
+    """ "Russia [RUS]"; the code is left out when it is the name ("Rapid Support Forces")."""
+    if actor.code and actor.code.casefold() != actor.name.casefold():
+        return f"{actor.name} [{actor.code}]"
+    return actor.name
+
+
+def clip(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -83,7 +138,8 @@ def _entity_label(entity: Entity) -> str:
     return f"{entity.name}{' [' + ', '.join(extra) + ']' if extra else ''}{roles}{suffix}"
 
 
-def _wrap(text: str) -> Iterable[str]:
+def _wrap(text: str, *, hanging: bool = False) -> Iterable[str]:
     import textwrap
 
-    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ")
+    rest = "    " if hanging else "  "
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent=rest)

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFoundError, StoreError
+from .errors import NotFoundError, QueryError, StoreError
 from .ingest import Document, content_hash
-from .records import Analysis, Copy, Quote, from_dict, to_dict
+from .records import Actor, Analysis, Copy, Event, Quote, from_dict, to_dict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "newsdesk.db"
 
 
@@ -57,6 +59,7 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
+            self.db.create_function("event_day", 2, event_day, deterministic=True)
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -212,11 +215,32 @@ class Store:
                 for i, q in enumerate(analysis.quotes)
             ],
         )
+        published = analysis.article.published
         self.db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (article_id, idx, type, source_codes, target_codes, date, data, "
+            "day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (aid, i, e.type, _codes(e.source), _codes(e.target), e.date, _json(e))
+                (
+                    aid,
+                    i,
+                    e.type,
+                    _codes(e.source),
+                    _codes(e.target),
+                    e.date,
+                    _json(e),
+                    event_day(e.date, published),
+                )
                 for i, e in enumerate(analysis.events)
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO event_actors (article_id, idx, role, position, code, name, entity, "
+            "entity_name, kb_id, sector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (aid, i, role, n, a.code, a.name, a.entity, *_entity_names(analysis, a), a.sector)
+                for i, e in enumerate(analysis.events)
+                for role, actors in (("source", e.source), ("target", e.target))
+                for n, a in enumerate(actors)
             ],
         )
         self.db.executemany(
@@ -379,8 +403,163 @@ class Store:
             for r in rows
         ]
 
+    def events(
+        self,
+        *,
+        type: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article: str | None = None,
+        negated: bool | None = None,
+        conditional: bool | None = None,
+        future: bool | None = None,
+        hypothetical: bool | None = None,
+        limit: int | None = 50,
+    ) -> list[EventRow]:
+        """Stored events, newest first, with their article.
+
+        ``source`` and ``target`` match an actor's code (``RUS``, ``nato``: any case), its KB id,
+        or whole words of its name or its entity's name ("Putin"). ``since`` and ``until`` are
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (inclusive) and apply to the day an event is
+        filed under: its own date when it has one, else its article's publication day (see
+        :func:`event_day`). A flag left at None does not filter; True or False requires it.
+        """
+        where, params = self._event_filters(
+            type, source, target, since, until, article, negated, conditional, future, hypothetical
+        )
+        sql = (
+            "SELECT e.article_id, e.idx, e.day, e.data, a.title, a.published FROM events e "
+            "JOIN articles a ON a.id = e.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.day IS NULL, e.day DESC, a.rowid DESC, e.idx"
+            + (" LIMIT ?" if limit is not None else "")
+        )
+        rows = self.db.execute(sql, (*params, *([limit] if limit is not None else []))).fetchall()
+        return [
+            EventRow(
+                r["article_id"],
+                r["idx"],
+                r["title"],
+                r["published"],
+                r["day"],
+                from_dict(Event, json.loads(r["data"])),
+            )
+            for r in rows
+        ]
+
+    def event_counts(
+        self,
+        by: str = "day",
+        *,
+        type: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        article: str | None = None,
+        negated: bool | None = None,
+        conditional: bool | None = None,
+        future: bool | None = None,
+        hypothetical: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """How many stored events match, grouped ``by`` one of :data:`EVENT_COUNTS`.
+
+        Rows are dicts with the group's fields and ``events``: ``{"day", "events"}`` in date
+        order (a null day last), ``{"month", "events"}`` likewise, ``{"type", "events"}`` and
+        ``{"source", "target", "events"}`` most frequent first. A pair counts each event once
+        per distinct (source code, target code); an event without a coded actor on a side has
+        ``None`` there. The filters are those of :meth:`events`.
+        """
+        if by not in EVENT_COUNTS:
+            raise QueryError(f"cannot count events by {by!r}; use one of {', '.join(EVENT_COUNTS)}")
+        where, params = self._event_filters(
+            type, source, target, since, until, article, negated, conditional, future, hypothetical
+        )
+        filtered = "SELECT e.* FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
+        if by == "pair":
+            sql = (
+                f"WITH f AS ({filtered}) SELECT upper(s.code) AS source, upper(t.code) AS target, "
+                "count(DISTINCT f.article_id || ' ' || f.idx) AS events FROM f "
+                "LEFT JOIN event_actors s ON s.article_id = f.article_id AND s.idx = f.idx "
+                "AND s.role = 'source' AND s.code IS NOT NULL "
+                "LEFT JOIN event_actors t ON t.article_id = f.article_id AND t.idx = f.idx "
+                "AND t.role = 'target' AND t.code IS NOT NULL "
+                "GROUP BY 1, 2 ORDER BY events DESC, source IS NULL, source, target IS NULL, target"
+            )
+        else:
+            key = {"day": "day", "month": "substr(day, 1, 7)", "type": "type"}[by]
+            order = f"{by} IS NULL, {by}" if by in ("day", "month") else f"events DESC, {by}"
+            sql = (
+                f"WITH f AS ({filtered}) SELECT {key} AS {by}, count(*) AS events FROM f "
+                f"GROUP BY 1 ORDER BY {order}"
+            )
+        return [dict(row) for row in self.db.execute(sql, params)]
+
+    def _event_filters(
+        self,
+        type: str | None,
+        source: str | None,
+        target: str | None,
+        since: str | None,
+        until: str | None,
+        article: str | None,
+        negated: bool | None,
+        conditional: bool | None,
+        future: bool | None,
+        hypothetical: bool | None,
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if type:
+            where.append("e.type = ?")
+            params.append(type.strip().upper())
+        for role, actor in (("source", source), ("target", target)):
+            if actor:
+                words = "(' ' || {0} || ' ') LIKE ? ESCAPE '\\'"
+                where.append(
+                    "EXISTS (SELECT 1 FROM event_actors x WHERE x.article_id = e.article_id "
+                    f"AND x.idx = e.idx AND x.role = '{role}' AND (x.code = ? OR x.kb_id = ? OR "
+                    f"{words.format('x.name')} OR {words.format('x.entity_name')}))"
+                )
+                pattern = "% " + _like_prefix(" ".join(actor.split()))[:-1] + " %"
+                params += [actor.strip(), actor.strip(), pattern, pattern]
+        if since:
+            where.append("e.day >= ?")
+            params.append(_bound(since, "since"))
+        if until:
+            where.append("e.day <= ?")
+            params.append(_bound(until, "until"))
+        if article:
+            where.append("e.article_id = ?")
+            params.append(self.resolve_id(article))
+        for flag, value in (
+            ("negated", negated),
+            ("conditional", conditional),
+            ("future", future),
+            ("hypothetical", hypothetical),
+        ):
+            if value is not None:
+                where.append(f"coalesce(json_extract(e.data, '$.{flag}'), 0) = ?")
+                params.append(int(value))
+        return where, params
+
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class EventRow:
+    article_id: str
+    idx: int  # the event's position in its article's ``events``
+    title: str | None
+    published: str | None
+    day: str | None  # the day it is filed under: see event_day()
+    event: Event
+
+
+EVENT_COUNTS = ("day", "month", "type", "pair")
 
 
 @dataclass(frozen=True)
@@ -431,7 +610,7 @@ def summarise_entities(rows: Iterator[sqlite3.Row]) -> list[EntitySummary]:
     return sorted(summaries.values(), key=lambda s: (-s.mentions, s.name))
 
 
-RECORD_TABLES = ("entities", "quotes", "events", "figures", "dates", "claims")
+RECORD_TABLES = ("entities", "quotes", "events", "event_actors", "figures", "dates", "claims")
 
 
 class _Transaction:
@@ -494,6 +673,60 @@ def _json(record: Any) -> str:
 def _codes(actors: Any) -> str | None:
     codes = sorted({a.code for a in actors if a.code})
     return ",".join(codes) if codes else None
+
+
+def _entity_names(analysis: Analysis, actor: Actor) -> tuple[str | None, str | None]:
+    entity = analysis.entity(actor.entity) if actor.entity else None
+    return (entity.name, entity.kb_id) if entity is not None else (None, None)
+
+
+_DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_DECADE = re.compile(r"(\d{3})X")
+
+
+def event_day(value: str | None, published: str | None = None) -> str | None:
+    """The day (``YYYY-MM-DD``) an event is filed under, for filtering, sorting and counting.
+
+    The event's own date when the coder found one, at its first day when it is coarser
+    (``2025-03`` -> ``2025-03-01``, ``2025-W10`` -> that Monday, ``2014`` -> ``2014-01-01``,
+    ``199X`` -> ``1990-01-01``); else the article's publication day; else None. Durations and
+    unresolved values count as no date.
+    """
+    for candidate in (value, published):
+        day = _first_day(candidate) if candidate else None
+        if day is not None:
+            return day
+    return None
+
+
+def _first_day(value: str) -> str | None:
+    try:
+        if match := _DAY.fullmatch(value[:10]):
+            year, month, day = match.groups()
+            return date(int(year), int(month or 1), int(day or 1)).isoformat()
+        if match := _WEEK.fullmatch(value):
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1).isoformat()
+        if match := _DECADE.fullmatch(value):
+            return f"{match[1]}0-01-01"
+    except ValueError:
+        return None
+    return None
+
+
+def _bound(value: str, name: str) -> str:
+    """A --since/--until value as a day: the first day of its period for since, the last for until."""
+    match = _DAY.fullmatch(value.strip())
+    try:
+        if match is None:
+            raise ValueError(value)
+        year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+        if name == "since":
+            return date(year, month or 1, day or 1).isoformat()
+        month = month or 12
+        return date(year, month, day or monthrange(year, month)[1]).isoformat()
+    except ValueError:
+        raise QueryError(f"bad {name} date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
 def _like_prefix(prefix: str) -> str:
