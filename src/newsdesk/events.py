@@ -553,12 +553,13 @@ class _Coder:
             return []
         extra: list[_Candidate] = []
         condition = _condition(clause)
+        if condition is None and inner is not None:
+            condition = _condition(inner.head)  # "threatened to cut gas unless Chisinau pays"
+        if condition is None and c.kind == "frame":
+            comp = next((t for t in c.trigger.children if t.dep_ == "xcomp"), None)
+            condition = _condition(comp) if comp is not None else None  # "ready to sign if"
         if condition is not None:
-            mark, clause_head = condition
-            if mark == "unless":
-                c.conditional = True
-            else:
-                c.conditional = True
+            c.conditional = True
         if _inside_condition(clause):
             c.hypothetical = True
         # a stated commitment or threat: "said they will release", "will seize ... unless"
@@ -1153,11 +1154,19 @@ class _Coder:
         return None
 
     def _sector(self, head: Token) -> str | None:
-        for token in (head, *(c for c in head.children if c.dep_ in ("compound", "amod"))):
-            sector = self.lex.sectors.get(token.lemma_.lower())
-            if sector is not None:
-                return sector
-        return None
+        """A telling modifier first ("rebel commander" REB, "police officer" COP), then the
+        head ("government forces" MIL), then a generic one ("government" GOV)."""
+        modifiers = [
+            self.lex.sectors.get(c.lemma_.lower())
+            for c in head.children
+            if c.dep_ in ("compound", "amod")
+        ]
+        telling = next((s for s in modifiers if s is not None and s != "GOV"), None)
+        return (
+            telling
+            or self.lex.sectors.get(head.lemma_.lower())
+            or next((s for s in modifiers if s is not None), None)
+        )
 
     # -- output --------------------------------------------------------------------------------
 
