@@ -339,6 +339,87 @@ def list_quotes(
         click.echo("no quotes match", err=True)
 
 
+@main.command("claims")
+@db_option
+@click.option("--contested", is_flag=True, help="Only claims someone denies, rejects or disputes.")
+@click.option("--about", help="Only claims that mention this entity (name or KB id).")
+@click.option("--holder", help="Only claims made by this holder (name or KB id).")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (one claim group each).")
+@_handle_errors
+def list_claims(
+    db_path: str,
+    contested: bool,
+    about: str | None,
+    holder: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Claims and the responses against them; one claim reported by many articles is one entry
+    with all its sources."""
+    from .claims import group_claims
+
+    rows = _existing_store(db_path).claims(about=about, holder=holder, limit=None)
+    groups = [g for g in group_claims(rows) if g.contested or not contested][:limit]
+    for group in groups:
+        if as_json:
+            click.echo(json.dumps(group.to_dict(), ensure_ascii=False))
+            continue
+        flag = "CONTESTED " if group.contested else ""
+        click.echo(f"{flag}{group.holder.name} ({group.stance}): {group.content.text}")
+        for article_id, response in group.responses:
+            click.echo(
+                f"    {response.stance} by {response.holder.name}"
+                f' ("{response.cue.text}") {article_id}@{response.cue.start}'
+            )
+        outlets = ", ".join(
+            f"{s.outlet or s.article_id} {(s.published or '')[:10]}".strip() for s in group.sources
+        )
+        click.echo(f"    reported by {len(group.sources)}: {outlets}")
+    if not groups:
+        click.echo("no claims match", err=True)
+
+
+@main.command("figures")
+@db_option
+@click.option("--about", help="Only figures whose counted thing, words or unit match this.")
+@click.option("--kind", help="Only this casualty class (killed, injured, displaced, ...).")
+@click.option("--limit", type=int, default=100, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
+@_handle_errors
+def list_figures(
+    db_path: str, about: str | None, kind: str | None, limit: int, as_json: bool
+) -> None:
+    """Numbers with what they count and who claims them, oldest first: a count's changes
+    over time read down the list ("nearly 20,000" then "19,546")."""
+    rows = _existing_store(db_path).figures(about=about, kind=kind, limit=limit)
+    previous: dict[str, float] = {}
+    for row in rows:
+        figure = row.figure
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"article_id": row.article_id, "published": row.published, **to_dict(figure)},
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        key = figure.unit or ""
+        change = ""
+        if figure.value is not None and key in previous and previous[key] != figure.value:
+            change = f"  (was {previous[key]:,.10g})"
+        if figure.value is not None:
+            previous[key] = figure.value
+        who = f"  claimed by {figure.claimed_by.name}" if figure.claimed_by else ""
+        what = f" {figure.counted}" if figure.counted else ""
+        click.echo(
+            f"{(row.published or '')[:10]:10}  {figure.span.text}{what}{who}{change}"
+            f"  {row.article_id}@{figure.span.start}"
+        )
+    if not rows:
+        click.echo("no figures match", err=True)
+
+
 @main.command("events")
 @db_option
 @click.option("--type", "event_type", help="Only this PLOVER type (ASSAULT, THREATEN, AGREE...).")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -1579,4 +1579,24 @@ def _depth(token: Token) -> int:
     return depth
 
 
-__all__ = ["extract_events", "load_lexicon", "Lexicon", "Rule", "replace"]
+__all__ = ["ActorResolver", "Lexicon", "Rule", "extract_events", "load_lexicon"]
+
+
+class ActorResolver:
+    """The coder's actor resolution (entities, pronouns, descriptions, sectors) for other
+    stages: the claims stage asks who denied or confirmed."""
+
+    def __init__(self, doc: Doc, entities: Sequence[Entity], quotes: Sequence[Quote] = ()) -> None:
+        self._coder = _Coder(doc, entities, (), load_lexicon(), None, quotes)
+
+    def actor(self, token: Token) -> Actor | None:
+        return self._coder._actor(token)
+
+    def subject(self, verb: Token) -> Actor | None:
+        """Who does ``verb``: its subject, or the "by" agent of a passive."""
+        token = _subject(verb)
+        return self._coder._actor(token) if token is not None else None
+
+    def code(self, entity_id: str) -> str | None:
+        entity = self._coder._entity_by_id(entity_id)
+        return self._coder._code_of(entity) if entity is not None else None

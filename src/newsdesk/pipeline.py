@@ -9,6 +9,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .claims import extract_claims
 from .dates import extract_dates
 from .entities import extract_entities
 from .errors import InputError
@@ -85,6 +86,7 @@ def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
         "quotes": to_dict(quotes),
         "events": to_dict(extract_events(doc, entities, dates, published=published, quotes=quotes)),
         "dates": to_dict(dates),
+        "claims": to_dict(extract_claims(doc, entities, quotes)),
     }
 
 
@@ -108,6 +110,7 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
         quotes=quotes,
         events=extract_events(doc, entities, dates, published=article.published, quotes=quotes),
         dates=dates,
+        claims=extract_claims(doc, entities, quotes),
     )
 
 

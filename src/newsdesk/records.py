@@ -127,9 +127,15 @@ class Figure:
     span: Span
     value: float | None
     unit: str | None = None
-    approx: str | None = None
-    counted: str | None = None
-    claimed_by: EntityRef | None = None
+    approx: str | None = None  # the hedge as written: "about", "nearly", "some", "thousands of"
+    counted: str | None = None  # what is counted: "children forcibly relocated since 2022"
+    claimed_by: EntityRef | None = None  # who states the figure, when it sits in an attribution
+    bound: str | None = None  # min ("at least", "more than") | max ("up to") | range
+    upper: float | None = None  # the top of a range: "between 10 and 20"
+    kind: str | None = None  # casualty class: killed | injured | missing | arrested | ...
+    place: str | None = None
+    date: str | None = None  # ISO value of the figure's own time expression
+    event: int | None = None  # index in Analysis.events of the event the figure describes
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ class Response:
     holder: EntityRef
     stance: str
     cue: Span
+    content: Span | None = None  # what the response says of it: "that civilians had been killed"
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,8 @@ class Claim:
     holder: EntityRef
     stance: str
     responses: tuple[Response, ...] = ()
+    contested: bool = False  # some response opposes it (deny, reject, dispute, not confirm)
+    quote: int | None = None  # index in Analysis.quotes of the attribution it comes from
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import NotFoundError, QueryError, StoreError
 from .ingest import Document, content_hash
-from .records import Actor, Analysis, Copy, Event, Quote, from_dict, to_dict
+from .records import Actor, Analysis, Claim, Copy, Event, Figure, Quote, from_dict, to_dict
 
 SCHEMA_VERSION = 3
 DEFAULT_DB = "newsdesk.db"
@@ -254,7 +254,7 @@ class Store:
         self.db.executemany(
             "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (aid, i, c.holder.name, c.stance, int(bool(c.responses)), _json(c))
+                (aid, i, c.holder.name, c.stance, int(c.contested), _json(c))
                 for i, c in enumerate(analysis.claims)
             ],
         )
@@ -449,6 +449,112 @@ class Store:
             for r in rows
         ]
 
+    def claims(
+        self,
+        *,
+        contested: bool | None = None,
+        about: str | None = None,
+        holder: str | None = None,
+        article: str | None = None,
+        limit: int | None = 500,
+    ) -> list[ClaimRow]:
+        """Stored claims with their article, oldest first. ``about`` matches the claim's words or
+        any name of an entity called that ("Ukraine" also finds "Kyiv"); ``holder`` matches the
+        holder's name or KB id."""
+        where: list[str] = []
+        params: list[object] = []
+        if contested is not None:
+            where.append("c.contested = ?")
+            params.append(int(contested))
+        if article:
+            where.append("c.article_id LIKE ? ESCAPE '\\'")
+            params.append(_like_prefix(article))
+        if holder:
+            pattern = "%" + _like_prefix(holder)[:-1] + "%"
+            where.append(
+                "(c.holder LIKE ? ESCAPE '\\' OR e.kb_id = ? OR e.name LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern, holder, pattern]
+        sql = (
+            "SELECT c.article_id, c.idx, c.data, a.title, a.outlet, a.published, e.kb_id "
+            "FROM claims c JOIN articles a ON a.id = c.article_id "
+            "LEFT JOIN entities e ON e.article_id = c.article_id "
+            "AND e.entity_id = json_extract(c.data, '$.holder.entity')"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY coalesce(a.published, a.ingested_at), c.article_id, c.idx"
+        )
+        rows = [
+            ClaimRow(
+                r["article_id"],
+                r["idx"],
+                r["title"],
+                r["outlet"],
+                r["published"],
+                r["kb_id"],
+                from_dict(Claim, json.loads(r["data"])),
+            )
+            for r in self.db.execute(sql, params)
+        ]
+        if about:
+            names = self._names_of(about)
+            rows = [r for r in rows if _mentions_any(r.claim.content.text, names)]
+        return rows[:limit] if limit is not None else rows
+
+    def figures(
+        self,
+        *,
+        about: str | None = None,
+        kind: str | None = None,
+        article: str | None = None,
+        limit: int | None = 500,
+    ) -> list[FigureRow]:
+        """Stored figures with their article, oldest first, so that a count's changes read in
+        order. ``about`` matches what is counted, the figure's words or its unit."""
+        where, params = [], []
+        if kind:
+            where.append("json_extract(f.data, '$.kind') = ?")
+            params.append(kind.lower())
+        if article:
+            where.append("f.article_id LIKE ? ESCAPE '\\'")
+            params.append(_like_prefix(article))
+        if about:
+            pattern = "%" + _like_prefix(about)[:-1] + "%"
+            where.append(
+                "(json_extract(f.data, '$.counted') LIKE ? ESCAPE '\\' OR "
+                "json_extract(f.data, '$.span.text') LIKE ? ESCAPE '\\' OR f.unit LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern, pattern, pattern]
+        sql = (
+            "SELECT f.article_id, f.idx, f.data, a.title, a.outlet, a.published "
+            "FROM figures f JOIN articles a ON a.id = f.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY coalesce(a.published, a.ingested_at), f.article_id, f.idx"
+            + (" LIMIT ?" if limit is not None else "")
+        )
+        args = (*params, *([limit] if limit is not None else []))
+        return [
+            FigureRow(
+                r["article_id"],
+                r["idx"],
+                r["title"],
+                r["outlet"],
+                r["published"],
+                from_dict(Figure, json.loads(r["data"])),
+            )
+            for r in self.db.execute(sql, args)
+        ]
+
+    def _names_of(self, about: str) -> set[str]:
+        """``about`` and every mention of the entities named or KB-identified by it."""
+        names = {about}
+        pattern = _like_prefix(about)[:-1]
+        for row in self.db.execute(
+            "SELECT data FROM entities WHERE kb_id = ? OR name LIKE ? ESCAPE '\\'",
+            (about, pattern),
+        ):
+            names |= {m["text"] for m in json.loads(row["data"]).get("mentions", [])}
+        return {n for n in names if len(n) > 1}
+
     def event_counts(
         self,
         by: str = "day",
@@ -563,6 +669,27 @@ EVENT_COUNTS = ("day", "month", "type", "pair")
 
 
 @dataclass(frozen=True)
+class ClaimRow:
+    article_id: str
+    idx: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    holder_kb: str | None  # the KB id of the holder's entity, for matching across articles
+    claim: Claim
+
+
+@dataclass
+class FigureRow:
+    article_id: str
+    idx: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    figure: Figure
+
+
+@dataclass
 class QuoteRow:
     article_id: str
     published: str | None
@@ -741,3 +868,11 @@ def _now() -> str:
 def ensure_parent(path: str) -> None:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _mentions_any(text: str, names: set[str]) -> bool:
+    """Does ``text`` contain one of ``names`` as whole words (case-insensitive)?"""
+    lowered = text.lower()
+    return any(
+        re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", lowered) for name in names
+    )

@@ -31,6 +31,7 @@ def score_article(analysis: Analysis, gold: dict[str, Any]) -> Score:
     _score_dates(analysis, gold.get("dates", []), score)
     _score_quotes(analysis, gold.get("quotes", []), score)
     _score_events(analysis, gold.get("events", []), score)
+    _score_claims(analysis, gold.get("claims", []), score)
     return score
 
 
@@ -201,6 +202,60 @@ def _score_events(analysis: Analysis, gold: list[dict[str, Any]], score: Score) 
             )
     score.add_ratio("event_type_recall", typed, len(gold))
     score.add_ratio("event_recall", right, len(gold))
+
+
+_STANCES = {
+    "not confirmed": "not-confirmed",
+    "rejects": "reject",
+    "rejected": "reject",
+    "denies": "deny",
+    "denied": "deny",
+    "disputes": "dispute",
+    "disputed": "dispute",
+}
+
+
+def _ref_names(analysis: Analysis, ref: Any) -> set[str]:
+    names = {normalise(ref.name)}
+    entity = analysis.entity(ref.entity) if ref.entity else None
+    if entity is not None:
+        names |= {normalise(entity.name)} | {normalise(m.text) for m in entity.mentions}
+    return names
+
+
+def _score_claims(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    """Gold contested claims found with their holder, and the response with its holder and
+    stance; contested claims the gold does not have are counted."""
+    if not gold:
+        return
+    text = analysis.article.text
+    right = 0
+    matched: set[str] = set()
+    for item in gold:
+        where = _gold_span(text, item["claim"])
+        words = _tokens(*where, text) if where else set()
+        stance = _STANCES.get(item["stance"], item["stance"])
+        found = [
+            c
+            for c in analysis.claims
+            if c.contested
+            and words & _tokens(c.content.start, c.content.end, text)
+            and normalise(item["asserted_by"]) in _ref_names(analysis, c.holder)
+            and any(
+                r.stance == stance
+                and normalise(item["disputed_by"]) in _ref_names(analysis, r.holder)
+                for r in c.responses
+            )
+        ]
+        if found:
+            right += 1
+            matched |= {c.id for c in found}
+        else:
+            score.details.append(f"contested claim missed: {item['claim'][:60]!r}")
+    extra = [c for c in analysis.claims if c.contested and c.id not in matched]
+    score.details += [f"contested claim not in gold: {c.content.text[:60]!r}" for c in extra]
+    score.add_ratio("contested_claim_recall", right, len(gold))
+    score.metrics["contested_claim_spurious"] = float(len(extra))
 
 
 def evaluate_seed(text_path: Path, gold_path: Path, analyzer: Any) -> Score:
