@@ -35,6 +35,10 @@ THURSDAY = date(2025, 12, 4)
         ("two decades", "P20Y", "duration"),
         ("the last three days", "P3D", "duration"),
         ("30 years", "P30Y", "duration"),
+        ("two days ago", "2025-12-02", "day"),
+        ("three weeks ago", "2025-11-13", "day"),
+        ("a month ago", "2025-11", "month"),
+        ("two years earlier", "2023", "year"),
         ("summer", None, "unknown"),
     ],
 )

@@ -195,7 +195,10 @@ def _relative(text: str, anchor: date | None) -> tuple[str | None, str] | None:
     for pattern, granularity, compute in _RELATIVE_RULES:
         match = re.fullmatch(pattern, text)
         if match:
-            return (compute(anchor, match) if anchor else None), granularity
+            value = compute(anchor, match) if anchor else None
+            if value is not None and pattern is _AGO:  # "a month ago" is a month, not a day
+                granularity = {4: "year", 7: "month"}.get(len(value), "day")
+            return value, granularity
     return None
 
 
@@ -219,8 +222,26 @@ def _week(anchor: date, weeks: int) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _ago(anchor: date, match: re.Match[str]) -> str | None:
+    """ "two days ago", "three weeks ago", "a month ago", "two years earlier": as precise as
+    the unit allows (a day, a month, a year)."""
+    word, unit = match.group("n"), match.group("unit")
+    count = int(word) if word.isdigit() else _NUMBER_WORDS.get(word) or 1
+    sign = 1 if match.group("dir") in ("from now", "later") else -1
+    if unit in ("day", "week"):
+        return (anchor + timedelta(days=sign * count * (7 if unit == "week" else 1))).isoformat()
+    if unit == "month":
+        return _shift_month(anchor, sign * count)
+    return str(anchor.year + sign * count)
+
+
+_AGO = (
+    r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?P<unit>day|week|month|year)s?\s+(?P<dir>ago|earlier|before|from now|later)"
+)
 _REL = {"last": -1, "this": 0, "next": 1, "previous": -1, "past": -1, "coming": 1}
 _RELATIVE_RULES = [
+    (_AGO, "day", _ago),
     (
         r"(?:(?P<rel>last|this|next|this past|past)\s+)?(?P<day>monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?",
