@@ -256,7 +256,7 @@ def _answers(doc: Doc, resolver: ActorResolver, words: ClaimWords) -> Iterable[_
                 stance = "not-confirmed"
         elif token.pos_ == "NOUN" and lemma in words.response_nouns:
             stance = words.response_nouns[lemma]
-        if stance is None:
+        if stance is None or (token.pos_ == "VERB" and _answers_a_thing(token, words)):
             continue
         holder = _holder(token, resolver)
         if holder is None:
@@ -273,6 +273,32 @@ def _answers(doc: Doc, resolver: ActorResolver, words: ClaimWords) -> Iterable[_
             said = TextSpan.of(text, start, end)
         content = _content_words(complement)
         yield _Answer(holder, stance, cue, token, anaphoric, content, said, anaphor, anaphor_token)
+
+
+def _answers_a_thing(verb: Token, words: ClaimWords) -> bool:
+    """ "disputing fishing rights", "challenging state institutions", "denied migrants access",
+    "rejected passport numbers": the object is a thing, not something said, so this is no
+    answer to a claim. Said things are clauses, gerunds ("denied targeting civilians") or
+    nouns of saying ("the accusation", "those claims")."""
+    if any(c.dep_ in ("ccomp", "xcomp", "pcomp") for c in verb.children):
+        return False
+    if any(c.dep_ == "dative" for c in verb.children):
+        return True  # "denied migrants access"
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return False
+    if obj.tag_ == "VBG" or obj.pos_ == "VERB":
+        return False
+    return obj.lemma_.lower() not in words.anaphors and obj.lemma_.lower() not in _SAID_NOUNS
+
+
+_SAID_NOUNS = frozenset(
+    "report reports findings finding charges allegations claims rumours rumors suggestion "
+    "suggestions version versions assessment assessments characterization description "
+    "narrative story stories assertion assertions statement statements remarks comments "
+    "figures numbers estimate estimates toll tally data results result conclusion "
+    "conclusions idea notion premise".split()
+)
 
 
 def _negated(verb: Token) -> bool:
