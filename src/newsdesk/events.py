@@ -87,6 +87,7 @@ class Rule:
     target: tuple[str, ...] = ("obj",)
     context: tuple[str, ...] = ()
     light: frozenset[str] | None = None  # nouns: the rule needs one of these light verbs
+    unless_obj: frozenset[str] = frozenset()  # the rule does not apply to these objects
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _rule(item: dict[str, Any], classes: dict[str, frozenset[str]]) -> Rule:
         target=tuple(item.get("target", ["obj"])),
         context=tuple(item.get("context", ())),
         light=frozenset(item["light"]) if item.get("light") else None,
+        unless_obj=frozenset(item.get("unless_obj", ())),
     )
 
 
@@ -393,6 +395,8 @@ class _Coder:
             if rule.prep and rule.prep not in particles:
                 continue
             if rule.obj is not None and (obj is None or not _obj_matches(obj, rule.obj)):
+                continue
+            if obj is not None and obj.lemma_.lower() in rule.unless_obj:
                 continue
             return rule
         return None
