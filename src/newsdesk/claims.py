@@ -296,7 +296,7 @@ _SAID_NOUNS = frozenset(
     "report reports findings finding charges allegations claims rumours rumors suggestion "
     "suggestions version versions assessment assessments characterization description "
     "narrative story stories assertion assertions statement statements remarks comments "
-    "figures numbers estimate estimates toll tally data results result conclusion "
+    "figures estimate estimates toll tally results conclusion "
     "conclusions idea notion premise".split()
 )
 
