@@ -644,6 +644,93 @@ def demo(db_path: str, as_json: bool) -> None:
     )
 
 
+@main.command()
+@db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. On a loopback address only this machine can connect, and only "
+    "by the names localhost, 127.0.0.1 or ::1.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
+)
+@click.option(
+    "--require-token",
+    is_flag=True,
+    help="Reads need the bearer token too (POST always does) [token: env NEWSDESK_TOKEN].",
+)
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let POST /api/articles fetch URLs on loopback, private and link-local addresses.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1),
+    default=5_000_000,
+    show_default=True,
+    help="Largest accepted request body and fetched page, in bytes.",
+)
+@click.option(
+    "--model",
+    envvar="NEWSDESK_MODEL",
+    help="spaCy pipeline for POSTed articles, loaded on the first one [env NEWSDESK_MODEL].",
+)
+@_handle_errors
+def serve(
+    db_path: str,
+    host: str,
+    port: int,
+    require_token: bool,
+    allow_private_urls: bool,
+    max_bytes: int,
+    model: str | None,
+) -> None:
+    """Serve the JSON API over the store (docs/api.md): /api/articles, /api/entities,
+    /api/quotes, /api/events, /api/claims, /api/search, /api/export, ...
+
+    POST /api/articles (ingest) needs the bearer token in env NEWSDESK_TOKEN and is off
+    without it. Reads are open unless --require-token.
+    """
+    import os
+
+    import uvicorn
+
+    from .api import create_app, local_hosts
+
+    token = os.environ.get("NEWSDESK_TOKEN") or None
+    if require_token and token is None:
+        raise click.UsageError("--require-token needs a token: set NEWSDESK_TOKEN")
+    hosts = local_hosts(host)
+    if hosts is None and not require_token:
+        click.echo(
+            f"warning: {host} is not a loopback address and reads need no token "
+            "(--require-token); anyone who can reach it can read the store",
+            err=True,
+        )
+    try:
+        app = create_app(
+            db_path,
+            token=token,
+            require_token=require_token,
+            allow_private_urls=allow_private_urls,
+            model=model,
+            max_bytes=max_bytes,
+            allowed_hosts=hosts,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"newsdesk API on http://{shown}:{port}/api over {db_path}; "
+        f"ingest {'on' if token else 'off (set NEWSDESK_TOKEN)'}",
+        err=True,
+    )
+    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+
+
 from .evaluation.cli import eval_group  # noqa: E402
 
 main.add_command(eval_group)

@@ -51,6 +51,13 @@ class FetchError(NewsdeskError):
     code = "E200"
 
 
+class URLRefusedError(FetchError):
+    """A URL the server will not fetch: not http(s), or a host on a loopback, private,
+    link-local or reserved address (``newsdesk serve --allow-private-urls`` lifts the latter)."""
+
+    code = "E201"
+
+
 class ModelError(NewsdeskError):
     """No usable spaCy model could be loaded."""
 

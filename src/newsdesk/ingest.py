@@ -118,10 +118,15 @@ def read_stream(stream: Any, source: str, options: Options) -> Iterator[Item]:
         yield from_bytes(data, source, options)
 
 
-def read_url(url: str, options: Options) -> Document:
+def read_url(
+    url: str, options: Options, *, opener: urllib.request.OpenerDirector | None = None
+) -> Document:
+    """Fetch and read an http(s) URL; ``opener`` replaces urllib's default one (the API passes
+    :func:`newsdesk.fetchguard.public_opener`, which connects to public addresses only)."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    open_url = opener.open if opener is not None else urllib.request.urlopen
     try:
-        with urllib.request.urlopen(request, timeout=options.timeout) as response:
+        with open_url(request, timeout=options.timeout) as response:
             data = response.read(options.max_bytes + 1)
             final_url = response.geturl()
     except urllib.error.HTTPError as error:

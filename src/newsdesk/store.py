@@ -54,10 +54,16 @@ class ArticleRow:
 class Store:
     """A newsdesk database. ``Store(":memory:")`` for tests, ``Store("newsdesk.db")`` on disk."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, check_same_thread: bool = True
+    ) -> None:
+        """``check_same_thread=False`` lets one thread after another use the connection (a web
+        request handled by several worker threads in turn); never use it from two at once."""
         self.path = str(path if path is not None else default_path())
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=check_same_thread
+            )
             self.db.row_factory = sqlite3.Row
             self.db.create_function("event_day", 2, event_day, deterministic=True)
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -304,15 +310,60 @@ class Store:
             yield self._analysis(row)
 
     def list_articles(self, limit: int = 50, offset: int = 0) -> list[ArticleRow]:
+        return self.find_articles(limit=limit, offset=offset)[0]
+
+    def find_articles(
+        self,
+        *,
+        q: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[ArticleRow], int]:
+        """Stored articles, newest first, and how many match in all.
+
+        ``q``: words that must all occur in the title or text (full text); ``outlet``: part of
+        the outlet's name (any case); ``since``/``until``: ``YYYY``, ``YYYY-MM`` or
+        ``YYYY-MM-DD`` (inclusive) on the publication day, else the day it was stored.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if q is not None:
+            match = fts_query(q)  # no searchable word: nothing matches
+            where.append(
+                "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                if match
+                else "0"
+            )
+            params += [match] if match else []
+        if outlet:
+            where.append("a.outlet LIKE ? ESCAPE '\\'")
+            params.append("%" + _like_prefix(outlet)[:-1] + "%")
+        day = "substr(coalesce(a.published, a.ingested_at), 1, 10)"
+        if since:
+            where.append(f"{day} >= ?")
+            params.append(_bound(since, "since"))
+        if until:
+            where.append(f"{day} <= ?")
+            params.append(_bound(until, "until"))
+        return self._article_rows(where, params, limit, offset)
+
+    def _article_rows(
+        self, where: list[str], params: list[Any], limit: int | None, offset: int = 0
+    ) -> tuple[list[ArticleRow], int]:
+        condition = " WHERE " + " AND ".join(where) if where else ""
+        total = self.db.execute(f"SELECT count(*) FROM articles a{condition}", params).fetchone()
         rows = self.db.execute(
             "SELECT a.id, a.title, a.outlet, a.published, a.source, "
             "(SELECT count(*) FROM entities e WHERE e.article_id = a.id) AS entities, "
             "(SELECT count(*) FROM copies c WHERE c.article_id = a.id) AS copies "
-            "FROM articles a ORDER BY coalesce(a.published, a.ingested_at) DESC, a.rowid DESC "
-            "LIMIT ? OFFSET ?",
-            (limit, offset),
+            f"FROM articles a{condition} "
+            "ORDER BY coalesce(a.published, a.ingested_at) DESC, a.rowid DESC LIMIT ? OFFSET ?",
+            (*params, -1 if limit is None else limit, offset),
         ).fetchall()
-        return [ArticleRow(**dict(row)) for row in rows]
+        return [ArticleRow(**dict(row)) for row in rows], int(total[0])
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Full-text search over articles and quotes; words must all occur (any order)."""
@@ -544,6 +595,70 @@ class Store:
             for r in self.db.execute(sql, args)
         ]
 
+    def entity_records(self, key: str, *, type: str | None = None) -> EntityRecords:
+        """One entity across the store, by KB id or by name (any case), with the articles that
+        mention it, the quotes it says and the quotes about it (that mention it), and the events
+        it is a source or a target of, each newest first.
+
+        A name that belongs to a KB entity gives that entity. Other entities are one per type,
+        name and country (as in :meth:`entities`); ``type`` picks one when a name has several,
+        else the most mentioned is taken. Raises :class:`NotFoundError` when none matches.
+        """
+        by_kb = "SELECT * FROM entities WHERE kb_id = ?"
+        rows = self.db.execute(by_kb, (key,)).fetchall()
+        if not rows:
+            named = self.db.execute(
+                "SELECT * FROM entities WHERE name = ? COLLATE NOCASE"
+                + (" AND type = ?" if type else ""),
+                (key, *([type.upper()] if type else [])),
+            ).fetchall()
+            linked = [r for r in named if r["kb_id"]]
+            if not named:
+                raise NotFoundError(f"entity {key!r} is not in the store", source=self.path)
+            top = summarise_entities(iter(linked or named))[0]
+            if top.kb_id:
+                rows = self.db.execute(by_kb, (top.kb_id,)).fetchall()
+            else:
+                rows = [r for r in named if _entity_key(r) == _entity_key(top)]
+        summary = summarise_entities(iter(rows))[0]
+        if summary.kb_id:
+            match, args = "e.kb_id = ?", [summary.kb_id]
+        else:
+            match = (
+                "e.kb_id IS NULL AND e.name = ? COLLATE NOCASE AND e.type = ? "
+                "AND coalesce(e.country, '') = ?"
+            )
+            args = [summary.name, summary.type, summary.country or ""]
+        in_articles = f"SELECT e.article_id FROM entities e WHERE {match}"
+        articles, _ = self._article_rows([f"a.id IN ({in_articles})"], args, None)
+        quote_sql = (
+            "SELECT q.*, a.published, a.title FROM quotes q JOIN articles a ON a.id = "
+            "q.article_id WHERE {} ORDER BY coalesce(a.published, a.ingested_at) DESC, "
+            "q.article_id, q.idx"
+        )
+        said = (
+            "EXISTS (SELECT 1 FROM entities e WHERE e.article_id = q.article_id "
+            f"AND e.entity_id = q.speaker_entity AND {match})"
+        )
+        about = f"q.about LIKE ? ESCAPE '\\' AND q.article_id IN ({in_articles})"
+        tag = "%|" + _like_prefix(summary.kb_id or summary.name)[:-1] + "|%"
+        quotes_by = [_quote_row(r) for r in self.db.execute(quote_sql.format(said), args)]
+        quotes_about = [
+            _quote_row(r) for r in self.db.execute(quote_sql.format(about), [tag, *args])
+        ]
+        event_sql = (
+            "SELECT ev.article_id, ev.idx, ev.day, ev.data, a.title, a.published FROM events ev "
+            "JOIN articles a ON a.id = ev.article_id WHERE EXISTS (SELECT 1 FROM event_actors x "
+            "JOIN entities e ON e.article_id = x.article_id AND e.entity_id = x.entity "
+            f"WHERE x.article_id = ev.article_id AND x.idx = ev.idx AND x.role = ? AND {match}) "
+            "ORDER BY ev.day IS NULL, ev.day DESC, a.rowid DESC, ev.idx"
+        )
+        as_source, as_target = (
+            [_event_row(r) for r in self.db.execute(event_sql, [role, *args])]
+            for role in ("source", "target")
+        )
+        return EntityRecords(summary, articles, quotes_by, quotes_about, as_source, as_target)
+
     def _names_of(self, about: str) -> set[str]:
         """``about`` and every mention of the entities named or KB-identified by it."""
         names = {about}
@@ -697,6 +812,35 @@ class QuoteRow:
     quote: Quote
 
 
+def _quote_row(r: sqlite3.Row) -> QuoteRow:
+    return QuoteRow(
+        r["article_id"], r["published"], r["title"], from_dict(Quote, json.loads(r["data"]))
+    )
+
+
+def _event_row(r: sqlite3.Row) -> EventRow:
+    return EventRow(
+        r["article_id"],
+        r["idx"],
+        r["title"],
+        r["published"],
+        r["day"],
+        from_dict(Event, json.loads(r["data"])),
+    )
+
+
+@dataclass
+class EntityRecords:
+    """What the store holds about one entity: see :meth:`Store.entity_records`."""
+
+    summary: EntitySummary
+    articles: list[ArticleRow]
+    quotes_by: list[QuoteRow]
+    quotes_about: list[QuoteRow]
+    events_as_source: list[EventRow]
+    events_as_target: list[EventRow]
+
+
 @dataclass
 class EntitySummary:
     """One entity across the stored articles: KB entities by id, others by name + country."""
@@ -715,15 +859,20 @@ class EntitySummary:
         return sorted(self.roles, key=lambda r: -self.roles[r])[:count]
 
 
+def _entity_key(entity: sqlite3.Row | EntitySummary) -> tuple[str, ...]:
+    """How entities are told apart across articles: by KB id, else by type, name and country."""
+    if isinstance(entity, EntitySummary):
+        kb_id, type, name, country = entity.kb_id, entity.type, entity.name, entity.country
+    else:
+        kb_id, type, name, country = (entity[k] for k in ("kb_id", "type", "name", "country"))
+    return (kb_id,) if kb_id else (type, name.casefold(), country or "")
+
+
 def summarise_entities(rows: Iterator[sqlite3.Row]) -> list[EntitySummary]:
     summaries: dict[tuple[str, ...], EntitySummary] = {}
     for row in rows:
         data = json.loads(row["data"])
-        key = (
-            (row["kb_id"],)
-            if row["kb_id"]
-            else (row["type"], row["name"].casefold(), row["country"] or "")
-        )
+        key = _entity_key(row)
         summary = summaries.get(key)
         if summary is None:
             summary = summaries[key] = EntitySummary(
