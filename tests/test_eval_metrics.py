@@ -4,7 +4,7 @@ import pytest
 
 from newsdesk.evaluation.metrics import PRF, Score
 from newsdesk.evaluation.seed import score_article
-from newsdesk.records import Analysis, Article, DateMention, Entity, Span
+from newsdesk.records import Analysis, Article, DateMention, Entity, EntityRef, Figure, Span
 
 TEXT = "Kyiv said Putin met Donald Trump in 2023."
 
@@ -55,3 +55,38 @@ def test_seed_scorer_counts_misses_types_and_invented_people():
     assert score.metrics["date_recall"] == pytest.approx(1 / 2)
     assert score.metrics["date_value_accuracy"] == 1.0
     assert "person invented: Kyiv" in score.details
+
+
+def test_seed_scorer_checks_figure_value_hedge_and_claimant():
+    text = "Kyiv says nearly 20,000 children were taken and about 300 schools shut."
+
+    def span(words):
+        return Span.of(text, text.index(words), text.index(words) + len(words))
+
+    kyiv = Entity("e1", "Ukraine", "GPE", (span("Kyiv"),), country="UKR")
+    figures = (
+        Figure(span("nearly 20,000 children"), 20000.0, "children", "nearly", claimed_by=None),
+        Figure(span("300 schools"), 300.0, "schools", None),  # hedge lost
+    )
+    analysis = Analysis(Article(id="t", text=text), entities=(kyiv,), figures=figures)
+    gold = {
+        "figures": [
+            {
+                "text": "nearly 20,000 children",
+                "value": 20000,
+                "unit": "children",
+                "approx": True,
+                "claimed_by": "Ukraine",
+            },
+            {"text": "about 300 schools", "value": 300, "unit": "schools", "approx": True},
+        ]
+    }
+    score = score_article(analysis, gold)
+    assert score.metrics["figure_recall"] == pytest.approx(1 / 2)
+    assert score.metrics["figure_claimant_accuracy"] == 0.0
+    claimed = Figure(
+        figures[0].span, 20000.0, "children", "nearly", claimed_by=EntityRef("e1", "Kyiv")
+    )
+    analysis = Analysis(Article(id="t", text=text), entities=(kyiv,), figures=(claimed,))
+    score = score_article(analysis, gold)
+    assert score.metrics["figure_claimant_accuracy"] == pytest.approx(1 / 2)

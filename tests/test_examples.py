@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -70,3 +71,49 @@ def test_every_span_points_at_its_text(analyses, key):
     spans = [m for e in analysis.entities for m in e.mentions] + [d.span for d in analysis.dates]
     assert spans
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+_DURATION = re.compile(r"\b(?:days?|hours?|minutes?|weeks?|months?|years?)\b")
+_BOUND_WORDS = {"at least": "min", "more than": "min"}
+
+
+def _figure_right(analysis, gold) -> bool:
+    """The gold figure is found over its words with its value, and its hedge or bound."""
+    text = analysis.article.text
+    start = text.find(gold["text"])
+    end = start + len(gold["text"])
+    for figure in analysis.figures:
+        if figure.span.start < end and figure.span.end > start and figure.value == gold["value"]:
+            said = (gold["approx"] or "").lower()
+            if said in _BOUND_WORDS:
+                return figure.bound == _BOUND_WORDS[said]
+            if said:
+                return (figure.approx or "").lower() == said
+            return not figure.approx and not figure.bound
+    return False
+
+
+def test_example_figures_with_their_hedges_and_bounds(analyses):
+    """Durations ("more than 14 months") are dates, not figures: docs/figures.md."""
+    golds = [
+        (key, gold)
+        for key, expected in EXPECTATIONS.items()
+        for gold in expected.get("figures", [])
+        if not _DURATION.search(gold["text"])
+    ]
+    missed = [(key, g["text"]) for key, g in golds if not _figure_right(analyses[key], g)]
+    assert len(golds) >= 60
+    assert len(missed) <= len(golds) // 20, missed
+
+
+def test_durations_are_not_figures(analyses):
+    for key, expected in EXPECTATIONS.items():
+        analysis = analyses[key]
+        for gold in expected.get("figures", []):
+            if _DURATION.search(gold["text"]):
+                start = analysis.article.text.find(gold["text"])
+                assert start >= 0
+                end = start + len(gold["text"])
+                assert not [
+                    f for f in analysis.figures if f.span.start < end and f.span.end > start
+                ], (key, gold["text"])

@@ -14,6 +14,7 @@ from .dates import extract_dates
 from .entities import extract_entities
 from .errors import InputError
 from .events import extract_events
+from .figures import extract_figures
 from .ingest import Document, Options, content_hash, from_text
 from .nlp import load_nlp
 from .quotes import extract_quotes
@@ -81,10 +82,12 @@ def extract_records(doc: Doc, published: str | None) -> dict[str, Any]:
     entities = extract_entities(doc, published)
     dates = extract_dates(doc, published)
     quotes = extract_quotes(doc, entities)
+    events = extract_events(doc, entities, dates, published=published, quotes=quotes)
     return {
         "entities": to_dict(entities),
         "quotes": to_dict(quotes),
-        "events": to_dict(extract_events(doc, entities, dates, published=published, quotes=quotes)),
+        "events": to_dict(events),
+        "figures": to_dict(extract_figures(doc, entities, quotes, events, dates, published)),
         "dates": to_dict(dates),
         "claims": to_dict(extract_claims(doc, entities, quotes)),
     }
@@ -104,11 +107,13 @@ def build_analysis(doc: Doc, document: Document) -> Analysis:
     entities = extract_entities(doc, article.published)
     dates = extract_dates(doc, article.published)
     quotes = extract_quotes(doc, entities)
+    events = extract_events(doc, entities, dates, published=article.published, quotes=quotes)
     return Analysis(
         article=article,
         entities=entities,
         quotes=quotes,
-        events=extract_events(doc, entities, dates, published=article.published, quotes=quotes),
+        events=events,
+        figures=extract_figures(doc, entities, quotes, events, dates, article.published),
         dates=dates,
         claims=extract_claims(doc, entities, quotes),
     )

@@ -1,7 +1,8 @@
 """Score one article against a gold extraction in the seed format (``*.gold.json``).
 
-Implemented now: article metadata and boilerplate, entities (found, type, country, invented
-people) and dates. Quotes, events, figures and claims are scored by their own stages.
+Article metadata and boilerplate, entities (found, type, country, invented people), dates,
+quotes (speaker), events (type, actors, flags), figures (value, unit, hedge, claimant) and
+contested claims (holder, response).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def score_article(analysis: Analysis, gold: dict[str, Any]) -> Score:
     _score_dates(analysis, gold.get("dates", []), score)
     _score_quotes(analysis, gold.get("quotes", []), score)
     _score_events(analysis, gold.get("events", []), score)
+    _score_figures(analysis, gold.get("figures", []), score)
     _score_claims(analysis, gold.get("claims", []), score)
     return score
 
@@ -221,6 +223,41 @@ def _ref_names(analysis: Analysis, ref: Any) -> set[str]:
     if entity is not None:
         names |= {normalise(entity.name)} | {normalise(m.text) for m in entity.mentions}
     return names
+
+
+def _score_figures(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
+    """Gold figures found over their words with the same value, unit and hedge; of those, the
+    ones whose ``claimed_by`` names the gold claimant (or is empty where the gold's is)."""
+    if not gold:
+        return
+    text = analysis.article.text
+    found = claimant = 0
+    for item in gold:
+        where = _gold_span(text, item["text"])
+        words = _tokens(*where, text) if where else set()
+        match = next(
+            (
+                f
+                for f in analysis.figures
+                if words & _tokens(f.span.start, f.span.end, text)
+                and f.value == item["value"]
+                and normalise(f.unit or "") == normalise(item.get("unit") or "")
+                and bool(f.approx) == bool(item.get("approx"))
+            ),
+            None,
+        )
+        if match is None:
+            score.details.append(f"figure missed: {item['text']!r}")
+            continue
+        found += 1
+        want = item.get("claimed_by")
+        got = _ref_names(analysis, match.claimed_by) if match.claimed_by else set()
+        if (normalise(want) in got) if want else not got:
+            claimant += 1
+        else:
+            score.details.append(f"figure {item['text']!r}: claimed_by {sorted(got)}, not {want}")
+    score.add_ratio("figure_recall", found, len(gold))
+    score.add_ratio("figure_claimant_accuracy", claimant, len(gold))
 
 
 def _score_claims(analysis: Analysis, gold: list[dict[str, Any]], score: Score) -> None:
