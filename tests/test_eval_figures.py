@@ -161,3 +161,37 @@ def test_documents_are_scored_apart():
     score = score_figures([first, second], predicted)
     assert score.metrics["figure_recall"] == 0.5 and score.metrics["figure_precision"] == 1.0
     assert "b: missed '12'" in score.details
+
+
+def test_eval_figures_command_scores_a_gold_file(tmp_path):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    paragraph = {
+        "id": "p1",
+        "published": "2025-03-01",
+        "text": "At least 12 people were killed, police said. The 2 officers left.",
+        "figures": [
+            {
+                "text": "At least 12 people",
+                "value": 12,
+                "unit": "people",
+                "approx": False,
+                "bound": "min",
+                "kind": "killed",
+                "claimed_by": "police",
+            },
+        ],
+        "traps": [],
+    }
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"paragraphs": [paragraph]}), "utf-8")
+    result = CliRunner().invoke(main, ["eval", "figures", "--gold", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)["metrics"]
+    assert metrics["figure_recall"] == 1.0
+    assert metrics["bound_accuracy"] == 1.0
+    missing = CliRunner().invoke(main, ["eval", "figures", "--gold", str(tmp_path / "no.json")])
+    assert missing.exit_code == 1
+    assert "no figures gold file" in missing.output

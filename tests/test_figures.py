@@ -339,6 +339,7 @@ def test_the_event_whose_trigger_governs_the_figure(analyzer, figures):
         "The rule is on page 3 of section 4.",
         "One of the leaders said no one would come.",
         "The two leaders agreed on a 28-point plan during a two-day visit.",
+        "An earthquake of magnitude 6.2 struck, then a magnitude 5.1 aftershock.",
     ],
 )
 def test_not_figures(figures, text):

@@ -98,6 +98,41 @@ def quotes_command(
         click.echo("\n".join(f"  - {line}" for line in score.details))
 
 
+@eval_group.command("figures")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(dir_okay=False),
+    default="tests/data/figures_gold.json",
+    show_default=True,
+    help="Figures gold file (format: docs/figures.md).",
+)
+@click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List each miss.")
+def figures_command(gold_path: str, model: str | None, as_json: bool, verbose: bool) -> None:
+    """Score figures (value, unit, hedge, bound, kind, claimant) against a gold file."""
+    from ..errors import EvalError
+    from ..pipeline import Analyzer
+    from .figures import evaluate_figures
+
+    try:
+        path = Path(gold_path)
+        if not path.is_file():
+            raise EvalError("no figures gold file here", source=str(path))
+        score = evaluate_figures(path, Analyzer.load(model))
+    except NewsdeskError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if as_json:
+        data = {"name": score.name, "metrics": score.metrics, "details": score.details}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(score.table())
+    if verbose:
+        click.echo("\n".join(f"  - {line}" for line in score.details))
+
+
 @eval_group.command("events")
 @click.option(
     "--plover",

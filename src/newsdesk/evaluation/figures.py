@@ -212,24 +212,14 @@ def _same_claimant(gold: str | None, found: EntityRef | None) -> bool:
 
 
 def evaluate_figures(gold_path: Path, analyzer: Any) -> Score:
-    """Run the pipeline and the figures stage over every gold paragraph and score them."""
-    from ..figures import extract_figures
+    """Run the pipeline over every gold paragraph and score its figures."""
     from ..ingest import Document
-    from ..pipeline import build_analysis
 
     paragraphs = load_figures_gold(gold_path)
     predicted: dict[str, tuple[Figure, ...]] = {}
     for paragraph in paragraphs:
         meta = {"published": paragraph.published} if paragraph.published else {}
-        doc = analyzer.nlp(paragraph.text)
-        analysis = build_analysis(doc, Document(paragraph.text, meta=meta))
-        predicted[paragraph.id] = extract_figures(
-            doc,
-            analysis.entities,
-            analysis.quotes,
-            analysis.events,
-            analysis.dates,
-            paragraph.published,
-        )
+        analysis = analyzer.analyze_document(Document(paragraph.text, meta=meta))
+        predicted[paragraph.id] = analysis.figures
     gold = [figure for paragraph in paragraphs for figure in paragraph.figures]
     return score_figures(gold, predicted)
