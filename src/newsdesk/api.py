@@ -1,4 +1,5 @@
-"""The JSON API over the store (``newsdesk serve``; docs/api.md).
+"""The JSON API over the store (``newsdesk serve``; docs/api.md), and the web dashboard's HTML
+pages beside it (:mod:`newsdesk.dashboard`, docs/dashboard.md).
 
 ``create_app(db_path)`` builds a FastAPI app: read endpoints under ``/api`` (articles, entities,
 quotes, events, figures, claims, search, export), each paginated (``limit``, ``offset``) into
@@ -12,7 +13,7 @@ Security: POST needs the bearer token (``token`` or env ``NEWSDESK_TOKEN``) and 
 (``max_bytes``, 413), URLs are fetched only from public addresses unless
 ``allow_private_urls`` (:mod:`newsdesk.fetchguard`), ``allowed_hosts`` refuses other ``Host``
 headers (DNS rebinding against a server on localhost), and every answer carries ``nosniff``,
-a no-content CSP and ``no-store``. Each request opens its own store connection; analysis runs
+a no-content CSP (the dashboard's pages set their own, same-origin only) and ``no-store``. Each request opens its own store connection; analysis runs
 one at a time on one :class:`~newsdesk.pipeline.Analyzer` per app, loaded on first use.
 """
 
@@ -55,7 +56,15 @@ from .records import (
     Quote,
     Span,
 )
-from .store import ArticleRow, EntitySummary, EventRow, QuoteRow, Store, ensure_parent
+from .store import (
+    ArticleRow,
+    EntitySummary,
+    EventRow,
+    QuoteRow,
+    Store,
+    ensure_parent,
+    holder_key,
+)
 
 T = TypeVar("T")
 
@@ -616,6 +625,33 @@ def _timeline(records: Any) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: (i["date"], i["article_id"], order[i["kind"]]))
 
 
+def claim_groups(
+    store: Store,
+    *,
+    holder: str | None = None,
+    about: str | None = None,
+    contested: bool | None = None,
+) -> list[Any]:
+    """The stored claims grouped across articles (:func:`newsdesk.claims.group_claims`), oldest
+    first; ``contested`` keeps only the groups that are (True) or are not (False) contested.
+
+    A group only ever joins claims of one holder (:func:`newsdesk.store.holder_key`), so the
+    claims are grouped holder by holder, which gives the same groups in the same order with far
+    fewer comparisons; for ``contested=True`` only the claims of holders with a contested claim
+    are read at all."""
+    from .claims import group_claims
+
+    holders = store.contested_holders(holder=holder, about=about) if contested else None
+    rows = store.claims(holder=holder, about=about, limit=None, holders=holders)
+    by_holder: dict[str, list[Any]] = {}
+    for row in rows:
+        by_holder.setdefault(holder_key(row.holder_kb, row.claim.holder.name), []).append(row)
+    first = {(row.article_id, row.claim.id): n for n, row in reversed(list(enumerate(rows)))}
+    groups = [group for part in by_holder.values() for group in group_claims(part)]
+    groups.sort(key=lambda g: first[(g.sources[0].article_id, g.sources[0].claim_id)])
+    return groups if contested is None else [g for g in groups if g.contested == contested]
+
+
 # -- the app ----------------------------------------------------------------------------------
 
 LIMIT = Query(50, ge=1, le=MAX_LIMIT, description=f"How many items (1-{MAX_LIMIT}).")
@@ -692,6 +728,10 @@ def create_app(
     app.add_middleware(Guard, max_bytes=max_bytes, hosts=allowed_hosts)
     _install_error_handlers(app)
     store_dep = Depends(open_store)
+
+    from .dashboard import install as install_dashboard
+
+    install_dashboard(app, service.store)
 
     @app.get("/api", response_model=Status, summary="Server and store status", tags=["meta"])
     def status(store: Store = store_dep) -> Any:
@@ -962,11 +1002,7 @@ def create_app(
         offset: int = OFFSET,
         store: Store = store_dep,
     ) -> Any:
-        from .claims import group_claims
-
-        groups = group_claims(store.claims(about=about, holder=holder, limit=None))
-        if contested is not None:
-            groups = [g for g in groups if g.contested == contested]
+        groups = claim_groups(store, holder=holder, about=about, contested=contested)
         return _page(groups, limit, offset, lambda g: g.to_dict())
 
     @app.get(

@@ -688,8 +688,11 @@ def serve(
     max_bytes: int,
     model: str | None,
 ) -> None:
-    """Serve the JSON API over the store (docs/api.md): /api/articles, /api/entities,
-    /api/quotes, /api/events, /api/claims, /api/search, /api/export, ...
+    """Serve the web dashboard (/) and the JSON API (/api) over the store.
+
+    Pages (docs/dashboard.md): / (latest articles), /articles/ID, /entities, /events,
+    /claims, /search. JSON (docs/api.md): /api/articles, /api/entities, /api/quotes,
+    /api/events, /api/claims, /api/search, /api/export, ...
 
     POST /api/articles (ingest) needs the bearer token in env NEWSDESK_TOKEN and is off
     without it. Reads are open unless --require-token.
@@ -724,7 +727,7 @@ def serve(
         raise click.UsageError(str(error)) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"newsdesk API on http://{shown}:{port}/api over {db_path}; "
+        f"newsdesk dashboard on http://{shown}:{port}/ and API on /api over {db_path}; "
         f"ingest {'on' if token else 'off (set NEWSDESK_TOKEN)'}",
         err=True,
     )

@@ -8,8 +8,10 @@ JSON form documented in ``docs/contract.md`` and validated by ``data/contract.sc
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -204,22 +206,38 @@ R = TypeVar("R")
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     """Inverse of :func:`to_dict`; unknown keys are ignored so newer JSON still reads."""
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints, names = _fields(cls)  # type: ignore[arg-type]
     kwargs = {k: _convert(hints[k], v) for k, v in data.items() if k in names}
     return cls(**kwargs)
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A record class's resolved type hints and field names, computed once per class
+    (``get_type_hints`` evaluates every annotation anew: it was most of the time spent reading
+    stored records back)."""
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    return typing.get_type_hints(cls), names
+
+
 def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    return None if value is None else _converter(hint)(value)
+
+
+@functools.cache
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """How a JSON value becomes a value of ``hint`` (worked out once per hint)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(options[0], value)
+        return _converter(options[0])
     if origin is tuple:
         (item_hint, *_) = typing.get_args(hint)
-        return tuple(_convert(item_hint, v) for v in value)
+        return lambda value: tuple(_convert(item_hint, v) for v in value)
     if dataclasses.is_dataclass(hint):
-        return from_dict(hint, value)  # type: ignore[arg-type]
+        return lambda value: from_dict(hint, value)  # type: ignore[arg-type]
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value

@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 from calendar import monthrange
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -508,10 +508,57 @@ class Store:
         holder: str | None = None,
         article: str | None = None,
         limit: int | None = 500,
+        holders: Collection[str] | None = None,
     ) -> list[ClaimRow]:
         """Stored claims with their article, oldest first. ``about`` matches the claim's words or
         any name of an entity called that ("Ukraine" also finds "Kyiv"); ``holder`` matches the
-        holder's name or KB id."""
+        holder's name or KB id. ``holders``: only the claims whose :func:`holder_key` is one of
+        these (the others are not even read)."""
+        sql, params = self._claim_query(
+            "c.article_id, c.idx, c.data, a.title, a.outlet, a.published, e.kb_id, c.holder",
+            contested,
+            holder,
+            article,
+        )
+        rows = [
+            ClaimRow(
+                r["article_id"],
+                r["idx"],
+                r["title"],
+                r["outlet"],
+                r["published"],
+                r["kb_id"],
+                from_dict(Claim, json.loads(r["data"])),
+            )
+            for r in self.db.execute(sql, params)
+            if holders is None or holder_key(r["kb_id"], r["holder"]) in holders
+        ]
+        if about:
+            names = self._names_of(about)
+            rows = [r for r in rows if _mentions_any(r.claim.content.text, names)]
+        return rows[:limit] if limit is not None else rows
+
+    def contested_holders(
+        self, *, about: str | None = None, holder: str | None = None, article: str | None = None
+    ) -> set[str]:
+        """The :func:`holder_key` of every holder of a contested claim that matches the filters
+        (those of :meth:`claims`), without reading the claims themselves."""
+        sql, params = self._claim_query(
+            "e.kb_id, c.holder, json_extract(c.data, '$.content.text') AS words",
+            True,
+            holder,
+            article,
+        )
+        names = self._names_of(about) if about else None
+        return {
+            holder_key(r["kb_id"], r["holder"])
+            for r in self.db.execute(sql, params)
+            if names is None or _mentions_any(r["words"] or "", names)
+        }
+
+    def _claim_query(
+        self, columns: str, contested: bool | None, holder: str | None, article: str | None
+    ) -> tuple[str, list[object]]:
         where: list[str] = []
         params: list[object] = []
         if contested is not None:
@@ -527,29 +574,13 @@ class Store:
             )
             params += [pattern, holder, pattern]
         sql = (
-            "SELECT c.article_id, c.idx, c.data, a.title, a.outlet, a.published, e.kb_id "
-            "FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"SELECT {columns} FROM claims c JOIN articles a ON a.id = c.article_id "
             "LEFT JOIN entities e ON e.article_id = c.article_id "
             "AND e.entity_id = json_extract(c.data, '$.holder.entity')"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY coalesce(a.published, a.ingested_at), c.article_id, c.idx"
         )
-        rows = [
-            ClaimRow(
-                r["article_id"],
-                r["idx"],
-                r["title"],
-                r["outlet"],
-                r["published"],
-                r["kb_id"],
-                from_dict(Claim, json.loads(r["data"])),
-            )
-            for r in self.db.execute(sql, params)
-        ]
-        if about:
-            names = self._names_of(about)
-            rows = [r for r in rows if _mentions_any(r.claim.content.text, names)]
-        return rows[:limit] if limit is not None else rows
+        return sql, params
 
     def figures(
         self,
@@ -717,6 +748,44 @@ class Store:
                 f"GROUP BY 1 ORDER BY {order}"
             )
         return [dict(row) for row in self.db.execute(sql, params)]
+
+    def event_places(self, **filters: Any) -> list[dict[str, Any]]:
+        """Geocoded events: those whose ``place`` is an entity of their article with
+        coordinates, as ``{article_id, idx, type, day, place, lat, lon}`` (newest first). Takes
+        the filters of :meth:`events`."""
+        names = (
+            *("type", "source", "target", "since", "until", "article"),
+            *("negated", "conditional", "future", "hypothetical"),
+        )
+        unknown = set(filters) - set(names)
+        if unknown:
+            raise TypeError(f"unknown event filters: {', '.join(sorted(unknown))}")
+        where, params = self._event_filters(*(filters.get(n) for n in names))
+        sql = (
+            "WITH f AS (SELECT e.*, json_extract(e.data, '$.place') AS place FROM events e"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ") SELECT f.article_id, f.idx, f.type, f.day, f.place, "
+            "json_extract(n.data, '$.place.lat') AS lat, json_extract(n.data, '$.place.lon') AS lon "
+            "FROM f JOIN entities n ON n.article_id = f.article_id AND n.name = f.place "
+            "WHERE f.place IS NOT NULL AND json_extract(n.data, '$.place.lat') IS NOT NULL "
+            "AND json_extract(n.data, '$.place.lon') IS NOT NULL "
+            "GROUP BY f.article_id, f.idx ORDER BY f.day IS NULL, f.day DESC, f.article_id, f.idx"
+        )
+        return [dict(row) for row in self.db.execute(sql, params)]
+
+    def titles(self, ids: list[str]) -> dict[str, str | None]:
+        """The title of each stored article among ``ids``."""
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", ids)
+        return {row["id"]: row["title"] for row in rows}
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Each outlet of the stored articles with its number of articles, most first."""
+        rows = self.db.execute(
+            "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL "
+            "GROUP BY outlet ORDER BY n DESC, outlet"
+        )
+        return [(row["outlet"], int(row["n"])) for row in rows]
 
     def _event_filters(
         self,
@@ -923,6 +992,12 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer.strip()
             buffer = ""
+
+
+def holder_key(kb_id: str | None, name: str) -> str:
+    """How claims are told apart by holder across articles (as ``claims.group_claims`` does): the
+    holder's KB id, else its name in lower case."""
+    return kb_id or name.lower()
 
 
 def _speaker_kb(analysis: Analysis, quote: Quote) -> str | None:
