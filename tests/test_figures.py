@@ -346,6 +346,16 @@ def test_not_figures(figures, text):
     assert figures(text) == ()
 
 
+def test_what_is_counted_is_never_cut_mid_phrase(figures):
+    (found,) = figures(
+        "Police have arrested at least 2,400 people for suspected participation in the "
+        "anti-coup demonstrations since February 1."
+    )
+    assert found.counted == "people for suspected participation in the anti-coup demonstrations"
+    found = figures("The storm displaced more than 3,000 people, who are now in six camps.")
+    assert not found[0].counted.endswith(("in", "six", "the"))
+
+
 def test_the_number_next_to_a_trap_is_still_a_figure(figures):
     found = figures("In 2014, 300 soldiers were killed near Donetsk.")
     assert spans(found) == ["300 soldiers"]

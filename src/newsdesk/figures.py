@@ -819,7 +819,9 @@ class _Reader:
                 for child in verb.rights:
                     if child.dep_ in ("prep", "acomp") and child.lower_ not in _NOT_RESTRICTIVE:
                         words.extend(_short(child))
-        words = sorted(set(words), key=lambda t: t.i)[:_COUNTED_CAP]
+        words = sorted(set(words), key=lambda t: t.i)
+        if len(words) > _COUNTED_CAP:  # too long with its predicate: the noun phrase alone
+            words = sorted(set(counted), key=lambda t: t.i)[:_COUNTED_CAP]
         while words and (words[-1].is_punct or words[-1].dep_ in ("cc", "prep", "det")):
             words.pop()
         return _join(words) or None
@@ -1205,16 +1207,30 @@ def _candidates(head: Token | None) -> list[Token]:
     return [head, *near]
 
 
-def _short(token: Token, limit: int = 6) -> list[Token]:
-    """A modifier's words, without clauses inside it, at most ``limit``."""
+def _short(token: Token, limit: int = 8) -> list[Token]:
+    """A modifier's words, without clauses inside it, at most ``limit``: a dependent that would
+    pass the limit is left out whole, so a phrase is never cut in the middle ("people for
+    suspected participation", not "people for suspected participation in the anti")."""
     words = [token]
-    for child in token.children:
+    for child in sorted(token.children, key=lambda c: abs(c.i - token.i)):
         if child.dep_ in ("relcl", "advcl", "ccomp", "conj", "cc", "appos", "parataxis"):
             continue
-        if child.is_punct and child.tag_ != "HYPH":
+        if child.is_punct and not _in_word(child):
             continue
-        words.extend(_short(child, limit))
-    return sorted(words, key=lambda t: t.i)[:limit]
+        part = _short(child, limit)
+        if sum(not _in_word(t) for t in (*words, *part)) <= limit:
+            words.extend(part)
+    return sorted(words, key=lambda t: t.i)
+
+
+def _in_word(token: Token) -> bool:
+    """A hyphen inside a word ("anti-coup"), however the tagger labels it."""
+    return (
+        token.text in ("-", "–")
+        and token.i > 0
+        and not token.whitespace_
+        and not token.doc[token.i - 1].whitespace_
+    )
 
 
 def _pluralise(lemma: str) -> str:
