@@ -210,3 +210,47 @@ def test_entities_and_quotes_commands_on_the_seed(run, tmp_path):
     assert told["kind"] == "direct" and told["addressee"]["name"] == "India Today"
     about = run("quotes", "--db", db, "--about", "NATO").stdout
     assert "NATO" in about or "North Atlantic" in about
+
+
+def test_figures_show_a_count_that_changes_across_articles(run, tmp_path):
+    from newsdesk.records import Analysis, Article, Figure, Span
+    from newsdesk.store import Store
+
+    def story(article_id, published, sentence, words, value):
+        start = sentence.index(words)
+        figure = Figure(
+            Span.of(sentence, start, start + len(words)),
+            value,
+            "children",
+            counted="children deported to Russia",
+            kind="deported",
+        )
+        article = Article(id=article_id, text=sentence, published=published)
+        return Analysis(article, figures=(figure,))
+
+    db = str(tmp_path / "f.db")
+    with Store(db) as store:
+        store.save(
+            story(
+                "a1",
+                "2025-01-02",
+                "Kyiv says nearly 20,000 children were taken.",
+                "nearly 20,000 children",
+                20000,
+            )
+        )
+        store.save(
+            story(
+                "a2",
+                "2025-01-09",
+                "Officials now count 19,546 children deported.",
+                "19,546 children",
+                19546,
+            )
+        )
+    text = run("figures", "--db", db).output.splitlines()
+    assert "(was" not in text[0]
+    assert "19,546 children" in text[1] and "(was 20,000 on 2025-01-02)" in text[1]
+    rows = [json.loads(line) for line in run("figures", "--db", db, "--json").output.splitlines()]
+    assert rows[0]["was"] is None
+    assert rows[1]["was"] == {"article_id": "a1", "published": "2025-01-02", "value": 20000}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.figures import extract_figures, load_lexicon
+from newsdesk.figures import extract_figures, figure_changes, load_lexicon, same_subject
 from newsdesk.ingest import Document
 from newsdesk.pipeline import build_analysis
-from newsdesk.records import Event, Span
+from newsdesk.records import Event, Figure, Span
 
 from .conftest import SEED_TEXT, needs
 
@@ -405,3 +405,49 @@ def test_seed_figures(analyzer):
     assert abducted.kind == "abducted"
 
     assert not [f for f in found if f.span.text in ("2014", "2022", "2023", "four")]
+
+
+# -- a figure's changes over time ---------------------------------------------------------------
+
+
+def _fig(value, unit, counted, kind=None, place=None):
+    return Figure(Span(0, 1, "x"), value, unit, counted=counted, kind=kind, place=place)
+
+
+def test_same_subject_needs_unit_kind_and_what_is_counted():
+    deported = _fig(20000, "children", "children deported to Russia", "deported")
+    later = _fig(19546, "children", "Ukrainian children deported to Russia", "deported")
+    assert same_subject(deported, later)
+    assert not same_subject(deported, _fig(19546, "children", "children in Sudan", "deported"))
+    assert not same_subject(deported, _fig(19546, "children", "children deported to Russia"))
+    killed = _fig(25, "people", "people killed in protests", "killed")
+    assert not same_subject(killed, _fig(1200, "people", "people killed in Israel", "killed"))
+    gaza = _fig(90, "percent", "population", place="Gaza")
+    assert not same_subject(gaza, _fig(65, "percent", "population"))
+    assert same_subject(gaza, _fig(65, "percent", "population", place="Gaza"))
+    assert same_subject(killed, _fig(30, "people", "people", "killed"), anchored=True)
+    assert not same_subject(
+        _fig(1, "people", "people", "killed", "Gaza"),
+        _fig(2, "people", "people", "killed", "Haiti"),
+        anchored=True,
+    )
+
+
+def test_figure_changes_compare_other_articles_within_the_window():
+    first = _fig(20000, "children", "children deported to Russia", "deported")
+    again = _fig(20000, "children", "children deported to Russia", "deported")
+    same_article = _fig(18000, "children", "children deported to Russia", "deported")
+    update = _fig(19546, "children", "children deported to Russia", "deported")
+    much_later = _fig(21000, "children", "children deported to Russia", "deported")
+    rows = [
+        ("a", "2025-01-01", first),
+        ("b", "2025-01-03", again),
+        ("b", "2025-01-03", same_article),
+        ("c", "2025-01-10", update),
+        ("d", "2025-12-01", much_later),
+    ]
+    changes = figure_changes(rows)
+    assert set(changes) == {2, 3}  # "again" repeats the count; "much_later" is out of the window
+    assert changes[2][0] == "a"
+    assert changes[3][2].value == 18000
+    assert 4 in figure_changes(rows, anchored=True)

@@ -392,24 +392,25 @@ def list_figures(
 ) -> None:
     """Numbers with what they count and who claims them, oldest first: a count's changes
     over time read down the list ("nearly 20,000" then "19,546")."""
+    from .figures import figure_changes
+
     rows = _existing_store(db_path).figures(about=about, kind=kind, limit=limit)
-    previous: dict[str, float] = {}
-    for row in rows:
+    changes = figure_changes(
+        [(r.article_id, r.published, r.figure) for r in rows], anchored=bool(about)
+    )
+    for index, row in enumerate(rows):
         figure = row.figure
+        earlier = changes.get(index)
         if as_json:
-            click.echo(
-                json.dumps(
-                    {"article_id": row.article_id, "published": row.published, **to_dict(figure)},
-                    ensure_ascii=False,
-                )
-            )
+            was = None
+            if earlier is not None:
+                was = {"article_id": earlier[0], "published": earlier[1], "value": earlier[2].value}
+            data = {"article_id": row.article_id, "published": row.published, **to_dict(figure)}
+            click.echo(json.dumps({**data, "was": was}, ensure_ascii=False))
             continue
-        key = figure.unit or ""
         change = ""
-        if figure.value is not None and key in previous and previous[key] != figure.value:
-            change = f"  (was {previous[key]:,.10g})"
-        if figure.value is not None:
-            previous[key] = figure.value
+        if earlier is not None and earlier[2].value is not None:
+            change = f"  (was {earlier[2].value:,.10g} on {(earlier[1] or '?')[:10]})"
         who = f"  claimed by {figure.claimed_by.name}" if figure.claimed_by else ""
         what = f" {figure.counted}" if figure.counted else ""
         click.echo(

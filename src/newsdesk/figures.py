@@ -1262,3 +1262,89 @@ def _clean(value: float | None) -> float | None:
         return None
     rounded = round(value, 4)
     return float(int(rounded)) if rounded == int(rounded) else rounded
+
+
+# -- a figure's changes over time ---------------------------------------------------------------
+
+_SUBJECT_STOP = frozenset(
+    "the a an of in on at for to by from and or with since who that which were was have has "
+    "been are is their its these those this other others people person recent last past first "
+    "year years month months week weeks day days time".split()
+)
+
+
+def subject_words(figure: Figure) -> frozenset[str]:
+    """The content words of what a figure counts, singular, without the unit's own words, the
+    casualty words ("killed", "dead": the kind already compares them) and generic ones."""
+    unit = set(re.findall(r"[a-z]+", (figure.unit or "").lower()))
+    words = re.findall(r"[a-z]+", (figure.counted or "").lower())
+    return frozenset(
+        w.rstrip("s")
+        for w in words
+        if w not in _SUBJECT_STOP and w not in unit and not _casualty_word(w) and len(w) > 2
+    )
+
+
+def _casualty_word(word: str) -> bool:
+    """ "killed", "deaths", "wounded": a casualty word in any of its forms (a rough stem)."""
+    lexicon = load_lexicon()
+    known = lexicon.casualties.keys() | set(lexicon.casualties.values())
+    return any(word[: len(word) - cut] in known for cut in (0, 1, 2, 3) if len(word) - cut > 2)
+
+
+def same_subject(a: Figure, b: Figure, *, anchored: bool = False) -> bool:
+    """Whether two figures count the same thing, so that one can be read as a change of the
+    other ("nearly 20,000 children" deported, then "19,546 children" deported).
+
+    Always: the same unit and casualty kind, and no two different places. Then either the same
+    place, or what is counted shares half its words beyond the unit (never for shares and sums
+    of money, whose subject is rarely in the counted words: "90% of Gaza's population"). ``anchored``: the reader has
+    already named the subject (``--about``), so unit, kind and place are enough. A unit alone is
+    not a subject: "12 children" and "four children" of two stories are not one count, nor are
+    two death tolls of two wars."""
+    if not a.unit or a.unit.lower() != (b.unit or "").lower() or a.kind != b.kind:
+        return False
+    if a.place and b.place:
+        return a.place == b.place
+    if anchored:
+        return True
+    if a.unit in ("percent", "percentage points", "fraction") or re.fullmatch("[A-Z]{3}", a.unit):
+        return False  # a share or a sum of what, of whom: only a named subject or place says
+    wa, wb = subject_words(a), subject_words(b)
+    return bool(wa & wb) and len(wa & wb) * 2 >= len(wa | wb)
+
+
+CHANGE_WINDOW_DAYS = 60
+
+
+def _days_apart(first: str | None, second: str | None) -> int:
+    try:
+        one, two = date.fromisoformat(first[:10]), date.fromisoformat(second[:10])  # type: ignore[index]
+    except (TypeError, ValueError):
+        return 0
+    return abs((two - one).days)
+
+
+def figure_changes(
+    rows: Sequence[tuple[str, str | None, Figure]], *, anchored: bool = False
+) -> dict[int, tuple[str, str | None, Figure]]:
+    """For rows ``(article_id, published, figure)`` in time order: the index of each row whose
+    figure changes an earlier one of the same subject from another article, with that earlier
+    row (the latest such). Unless ``anchored``, the two articles are at most
+    ``CHANGE_WINDOW_DAYS`` apart: a count that moves is a story that goes on."""
+    changes: dict[int, tuple[str, str | None, Figure]] = {}
+    for index, (article, published, figure) in enumerate(rows):
+        if figure.value is None:
+            continue
+        for earlier in reversed(rows[:index]):
+            before = earlier[2]
+            if earlier[0] == article or before.value is None:
+                continue
+            if not anchored and _days_apart(earlier[1], published) > CHANGE_WINDOW_DAYS:
+                continue
+            if not same_subject(before, figure, anchored=anchored):
+                continue
+            if before.value != figure.value:
+                changes[index] = earlier
+            break
+    return changes
