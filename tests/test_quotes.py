@@ -156,3 +156,13 @@ def test_unattributed_prose_gives_no_quote(quotes):
 )
 def test_quote_segments(text, segments):
     assert [(s.start, s.end) for s in quote_segments(text)] == segments
+
+
+def test_a_timestamp_paragraph_is_never_the_speaker(quotes):
+    text = (
+        "The Latest on the U.S. presidential campaign (all times EDT):\n\n12:15 p.m.\n\n"
+        "Donald Trump says he will visit Mexico next week."
+    )
+    (quote,) = quotes(text)
+    assert quote.speaker is not None and quote.speaker.mention.text == "Donald Trump"
+    assert quote.content.text == "he will visit Mexico next week"

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .errors import ModelError
 
@@ -69,6 +70,8 @@ def load_nlp(
     if not bare:
         from . import entities, linking  # noqa: F401  (register the component factories)
 
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("newsdesk_paragraphs", before="parser")
         after = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("newsdesk_kb_matcher", after=after, config={"kb_files": list(kb_files)})
         from . import pipeline  # noqa: F401  (registers newsdesk_records)
@@ -80,6 +83,18 @@ def load_nlp(
         )
         nlp.add_pipe("newsdesk_records", last=True)
     return nlp
+
+
+@Language.component("newsdesk_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: the parser never joins a dateline, a timestamp ("5:45
+    p.m.") or a headline to the paragraph under it ("12:15 p.m. Donald Trump says ..." made
+    the timestamp the speaker)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text and not token.is_space:
+            token.is_sent_start = True
+    return doc
 
 
 def use_ops(nlp: Language, kind: str) -> None:
