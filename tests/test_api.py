@@ -505,11 +505,22 @@ def test_claims_grouped_and_filtered(client, analyses):
 
 def test_claims_reported_twice_are_one_group(fresh):
     path, client = fresh
-    text = ARTICLES[1]["text"]
-    for number, outlet in enumerate(("One Wire", "Two Wire")):
-        # the same story retold: a little different, so it is stored twice
-        story = {"text": text + f" The talks will go on, officials said{'.' * (number + 1)}"}
-        client.post("/api/articles", json={**story, "outlet": outlet}, headers=AUTH)
+    claim = (
+        "Russian presidential aide Yuri Ushakov said Moscow was ready to sign a ceasefire if "
+        "Kyiv withdrew its troops from Donetsk."
+    )
+    stories = {
+        # two different stories that report the same claim (not copies of one story, which
+        # near-duplicate detection would store once)
+        "One Wire": "Swiss diplomats hosted a second day of talks in Geneva on Tuesday, with "
+        "delegations arriving early and leaving late. " + claim + " Ukraine rejected the "
+        "demand. Prisoner exchanges were also on the agenda, a Swiss official said.",
+        "Two Wire": claim + " Ukrainian negotiator Rustem Umerov told reporters that Kyiv would "
+        "not give up land. Markets in Moscow rose on the news, and the rouble gained against "
+        "the dollar for the third day running.",
+    }
+    for outlet, text in stories.items():
+        client.post("/api/articles", json={"text": text, "outlet": outlet}, headers=AUTH)
     assert count(path) == 2
     ushakov = client.get("/api/claims", params={"holder": "Yuri Ushakov"}).json()
     assert ushakov["total"] == 1

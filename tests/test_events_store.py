@@ -367,7 +367,7 @@ def test_a_version_2_store_is_migrated_with_its_events(tmp_path):
     path = tmp_path / "v2.db"
     build_v2_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert store.db.execute("SELECT count(*) FROM events").fetchone()[0] == 7
         assert store.db.execute("SELECT count(*) FROM event_actors").fetchone()[0] == 15
         nato = store.db.execute(

@@ -210,6 +210,38 @@ class ClaimGroupItem(BaseModel):
     responses: list[ClaimResponse]
 
 
+class IncidentReportItem(BaseModel):
+    article_id: str
+    idx: int = Field(description="The event's position in its article's events.")
+    outlet: str | None
+    title: str | None
+    url: str | None
+    published: str | None
+    day: str | None
+    evidence: Span = Field(description="The event's words in that article's text.")
+    trigger: Span
+    reported_by: str | None = Field(description="Who the article says reported it (alleged).")
+    source: list[str]
+    target: list[str]
+    place: str | None
+
+
+class IncidentItem(BaseModel):
+    """One event as several articles report it (docs/monitoring.md)."""
+
+    id: str = Field(description="Stable: derived from its first report.")
+    type: str
+    modality: Literal["factual", "negated", "hypothetical", "future"]
+    source_codes: list[str]
+    target_codes: list[str]
+    first_day: str | None
+    last_day: str | None
+    places: list[dict[str, str | None]]
+    alleged: bool = Field(description="Every report is someone's claim (reported_by).")
+    articles: int = Field(description="How many articles report it.")
+    reports: list[IncidentReportItem]
+
+
 class SearchHit(BaseModel):
     kind: Literal["article", "quote"]
     article_id: str
@@ -511,6 +543,7 @@ class Service:
 
     def ingest(self, store: Store, document: Document) -> tuple[str, str]:
         """Analyse and store one document; (status, article id)."""
+        from .incidents import IncidentUpdater
         from .pipeline import Analyzer
         from .pipeline import ingest as run_ingest
 
@@ -525,7 +558,9 @@ class Service:
         with self._lock:  # one analysis at a time: a spaCy pipeline is not shared by threads
             if self._analyzer is None:
                 self._analyzer = Analyzer.load(self.model)
-            run_ingest(store, [document], self._analyzer, report=report)
+            run_ingest(
+                store, [document], self._analyzer, report=report, after_save=IncidentUpdater(store)
+            )
         if "status" not in outcome:  # pragma: no cover
             raise InputError(outcome.get("failed", "the article could not be stored"))
         return outcome["status"], outcome["id"]
@@ -1004,6 +1039,42 @@ def create_app(
     ) -> Any:
         groups = claim_groups(store, holder=holder, about=about, contested=contested)
         return _page(groups, limit, offset, lambda g: g.to_dict())
+
+    @app.get(
+        "/api/incidents",
+        response_model=Page[IncidentItem],
+        summary="One event, many reports",
+        description="Events of one type between the same actors, close in time and place, "
+        "reported by several articles, each with every report and its evidence. Newest first.",
+        tags=["events"],
+        responses=ERRORS,
+    )
+    def list_incidents(
+        type: str | None = Query(None, description="PLOVER type: ASSAULT, THREATEN, ..."),
+        source: str | None = Query(None, description="A source actor code (any case)."),
+        target: str | None = Query(None, description="A target actor code (any case)."),
+        since: str | None = Query(None, pattern=DATE, description=f"Its days: {DATE_HELP}."),
+        until: str | None = Query(None, pattern=DATE, description=f"Its days: {DATE_HELP}."),
+        min_reports: int = Query(1, ge=1, description="At least this many articles report it."),
+        limit: int = LIMIT,
+        offset: int = OFFSET,
+        store: Store = store_dep,
+    ) -> Any:
+        from .incidents import incidents
+
+        found, total = incidents(
+            store,
+            type=type,
+            source=source,
+            target=target,
+            since=since,
+            until=until,
+            min_reports=min_reports,
+            limit=limit,
+            offset=offset,
+        )
+        items = [i.to_dict() for i in found]
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     @app.get(
         "/api/search",

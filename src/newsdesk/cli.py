@@ -192,7 +192,19 @@ def _open_store(db_path: str) -> Any:
     is_flag=True,
     help="Analyse stories already stored again and replace their records.",
 )
+@click.option(
+    "--no-near-dup",
+    "no_near_dup",
+    is_flag=True,
+    help="Only exact copies are duplicates (no near-duplicate detection, docs/monitoring.md).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--alerts",
+    "alerts_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Alert rules (YAML, docs/monitoring.md): matched as each article is stored.",
+)
 @input_options
 @_handle_errors
 def ingest(
@@ -200,18 +212,24 @@ def ingest(
     db_path: str,
     workers: int,
     reanalyze: bool,
+    no_near_dup: bool,
     quiet: bool,
+    alerts_file: str | None,
     no_clean: bool,
     model: str | None,
     max_bytes: int,
     kb_files: tuple[str, ...],
     cleaning_files: tuple[str, ...],
 ) -> None:
-    """Read, analyse and store articles; print stored / duplicate / failed counts."""
+    """Read, analyse and store articles; print stored / duplicate / failed counts. Incidents
+    (one event reported by several articles) are kept up to date as articles are stored."""
+    from .alerts import Alerter, chain
+    from .incidents import IncidentUpdater
     from .pipeline import Analyzer
     from .pipeline import ingest as run_ingest
 
     store = _open_store(db_path)
+    alerter = Alerter.from_file(alerts_file, store) if alerts_file else None
     analyzer = Analyzer.load(model, kb_files=kb_files)
     items = read_inputs(targets, _options(no_clean, max_bytes, cleaning_files))
     show_bar = not quiet and sys.stderr.isatty()
@@ -228,12 +246,22 @@ def ingest(
                 bar.update(1)
 
         summary = run_ingest(
-            store, items, analyzer, workers=workers, reanalyze=reanalyze, report=report
+            store,
+            items,
+            analyzer,
+            workers=workers,
+            reanalyze=reanalyze,
+            report=report,
+            near_duplicates=not no_near_dup,
+            after_save=chain(IncidentUpdater(store), alerter),
         )
     click.echo(
         f"stored {summary.stored}, updated {summary.updated}, "
-        f"duplicate {summary.duplicate}, failed {summary.failed} "
+        f"duplicate {summary.duplicate}"
+        + (f" ({summary.near_duplicate} near)" if summary.near_duplicate else "")
+        + f", failed {summary.failed} "
         f"({store.count()} articles in {db_path})"
+        + (f"; {alerter.count} alerts" if alerter is not None else "")
     )
     store.close()
     _exit_status(summary.succeeded, summary.succeeded + summary.failed)
@@ -303,6 +331,12 @@ def list_articles(db_path: str, limit: int, offset: int) -> None:
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--text", help="Only quotes whose words include these (full-text search).")
 @click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option(
+    "--grouped",
+    is_flag=True,
+    help="One entry per quote with all the articles that report it (same speaker, "
+    "near-identical words), oldest first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
 @_handle_errors
 def list_quotes(
@@ -312,11 +346,15 @@ def list_quotes(
     since: str | None,
     text: str | None,
     limit: int,
+    grouped: bool,
     as_json: bool,
 ) -> None:
     """Who said what: stored quotes with speaker, cue and evidence, newest first."""
     from .report import quote_label
 
+    if grouped:
+        _grouped_quotes(db_path, speaker, about, since, text, limit, as_json)
+        return
     rows = _existing_store(db_path).quotes(
         speaker=speaker, about=about, since=since, text=text, limit=limit
     )
@@ -336,6 +374,35 @@ def list_quotes(
             f" @{quote.content.start}\n    {quote.content.text}"
         )
     if not rows:
+        click.echo("no quotes match", err=True)
+
+
+def _grouped_quotes(
+    db_path: str,
+    speaker: str | None,
+    about: str | None,
+    since: str | None,
+    text: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    from .quotes import group_quotes
+
+    rows = _existing_store(db_path).quotes(
+        speaker=speaker, about=about, since=since, text=text, limit=-1
+    )
+    groups = group_quotes(rows)[:limit]
+    for group in groups:
+        if as_json:
+            click.echo(json.dumps(group.to_dict(), ensure_ascii=False))
+            continue
+        click.echo(f"{group.speaker.name}: {group.content.text}")
+        for source in group.sources:
+            click.echo(
+                f"    {(source.published or '')[:10]:10}  {source.outlet or '-'}: "
+                f"{source.title or ''}  {source.article_id}@{source.content.start}"
+            )
+    if not groups:
         click.echo("no quotes match", err=True)
 
 
@@ -519,6 +586,88 @@ def list_events(
         )
     if not rows:
         click.echo("no events match", err=True)
+
+
+@main.command("incidents")
+@db_option
+@click.option("--type", "event_type", help="Only this PLOVER type (ASSAULT, THREATEN, ...).")
+@click.option("--source", help="Only incidents with this source actor code (RUS, NATO; any case).")
+@click.option("--target", help="Only incidents with this target actor code.")
+@click.option(
+    "--since", help="Only incidents with a day on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."
+)
+@click.option("--until", help="Only incidents with a day on or before this date (same forms).")
+@click.option(
+    "--min-reports",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Only incidents reported by at least this many articles.",
+)
+@click.option(
+    "--rebuild", is_flag=True, help="Build all incidents again from the stored events first."
+)
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (one incident each).")
+@_handle_errors
+def list_incidents(
+    db_path: str,
+    event_type: str | None,
+    source: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    min_reports: int,
+    rebuild: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """One event as many articles report it: incidents with their type, actors, days, places
+    and every report (outlet, title, evidence), newest first (docs/monitoring.md)."""
+    from . import incidents as inc
+    from .report import clip
+
+    store = _existing_store(db_path)
+    if rebuild:
+        click.echo(f"rebuilt {inc.rebuild(store)} incidents", err=True)
+    else:
+        inc.sync(store)  # events stored without the ingest hook join their incidents now
+    found, total = inc.incidents(
+        store,
+        type=event_type,
+        source=source,
+        target=target,
+        since=since,
+        until=until,
+        min_reports=min_reports,
+        limit=limit,
+    )
+    for incident in found:
+        if as_json:
+            click.echo(json.dumps(incident.to_dict(), ensure_ascii=False))
+            continue
+        days = incident.first_day or "?"
+        if incident.last_day and incident.last_day != incident.first_day:
+            days += f" to {incident.last_day}"
+        actors = (
+            f"{','.join(incident.source_codes) or '?'} -> {','.join(incident.target_codes) or '?'}"
+        )
+        places = ", ".join(str(p["name"]) for p in incident.places)
+        flags = [incident.modality] if incident.modality != "factual" else []
+        flags += ["alleged"] if incident.alleged else []
+        click.echo(
+            f"{incident.type} {actors}  {days}"
+            + (f"  in {places}" if places else "")
+            + (f"  [{', '.join(flags)}]" if flags else "")
+            + f"  {incident.articles} report{'s' if incident.articles != 1 else ''}  {incident.id}"
+        )
+        for report in incident.reports:
+            by = f" (says {report.reported_by})" if report.reported_by else ""
+            click.echo(
+                f"    {report.outlet or '-'}: {report.title or report.article_id}{by}\n"
+                f'      "{clip(report.evidence.text, 140)}"  {report.article_id}@{report.evidence.start}'
+            )
+    click.echo(f"{len(found)} of {total} incidents", err=True)
 
 
 @main.command("entities")
@@ -733,6 +882,84 @@ def serve(
         err=True,
     )
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+
+
+@main.command()
+@click.argument("config", metavar="FEEDS.yaml", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--once", is_flag=True, help="Run one round over the feeds that are due, then exit.")
+@click.option(
+    "--all", "all_feeds", is_flag=True, help="Poll every feed in the first round, due or not."
+)
+@click.option("--user-agent", help="User-Agent header (instead of the config's user_agent).")
+@click.option(
+    "--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load [env NEWSDESK_MODEL]."
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and round summaries.")
+@click.option(
+    "--alerts",
+    "alerts_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Alert rules (YAML, docs/monitoring.md): matched as each page is stored.",
+)
+@_handle_errors
+def watch(
+    config: str,
+    db_path: str,
+    once: bool,
+    all_feeds: bool,
+    user_agent: str | None,
+    model: str | None,
+    quiet: bool,
+    alerts_file: str | None,
+) -> None:
+    """Poll RSS, Atom, JSON Feed and sitemap feeds; ingest their new and updated pages.
+
+    FEEDS.yaml holds `feeds: [{url: ..., interval: SECONDS, name: ..., outlet: ...}]` and,
+    optionally, user_agent, timeout, max_bytes, per_host_delay, retries (docs/monitoring.md).
+    Prints a line per feed and page and a summary per round. Without --once it polls each feed
+    on its interval until Ctrl-C. State is kept in the store: a restart resumes. Incidents are
+    kept up to date and --alerts rules matched as pages are stored.
+    """
+    import time
+    from dataclasses import replace
+
+    from .alerts import Alerter, chain
+    from .incidents import IncidentUpdater
+    from .pipeline import Analyzer
+    from .watch import Outcome, Watcher, load_config
+
+    settings = load_config(config)
+    if user_agent:
+        settings = replace(settings, fetch=replace(settings.fetch, user_agent=user_agent))
+    store = _open_store(db_path)
+    alerter = Alerter.from_file(alerts_file, store) if alerts_file else None
+    analyzer = Analyzer.load(model)
+
+    def report(outcome: Outcome) -> None:
+        if outcome.is_error:
+            click.echo(outcome.line(), err=True)
+        elif not quiet:
+            click.echo(outcome.line())
+
+    after_save = chain(IncidentUpdater(store), alerter)
+    watcher = Watcher(store, settings, analyzer, report=report, after_save=after_save)
+    force, failed_round = all_feeds, False
+    try:
+        while True:
+            summary = watcher.run_round(force=force)
+            force = False
+            click.echo(summary.line())
+            failed_round = bool(summary.feeds) and summary.feed_errors == summary.feeds
+            if once:
+                break
+            time.sleep(max(1.0, watcher.seconds_until_due()))
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        store.close()
+    if once and failed_round:
+        sys.exit(1)
 
 
 from .evaluation.cli import eval_group  # noqa: E402

@@ -45,6 +45,12 @@ class ExtractionError(InputError):
     code = "E103"
 
 
+class FeedError(InputError):
+    """A feed (RSS, Atom, JSON Feed) or sitemap cannot be read: malformed, or not a feed."""
+
+    code = "E104"
+
+
 class FetchError(NewsdeskError):
     """A URL could not be fetched (unreachable, refused, HTTP error, timeout)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,8 +160,9 @@ def analyze(text: str, *, clean: bool = False, **metadata: Any) -> Analysis:
 class IngestSummary:
     stored: int = 0
     updated: int = 0
-    duplicate: int = 0
+    duplicate: int = 0  # exact and near-duplicates: recorded as copies, not analysed
     failed: int = 0
+    near_duplicate: int = 0  # of the duplicates, those that are near-duplicates
 
     @property
     def succeeded(self) -> int:
@@ -176,12 +177,21 @@ def ingest(
     workers: int = 1,
     reanalyze: bool = False,
     report: Any = None,
+    after_save: Callable[[Analysis, str], None] | None = None,
+    near_duplicates: bool = True,
 ) -> IngestSummary:
     """Analyse and store inputs (Documents and Failures from :mod:`newsdesk.ingest`).
 
     A story already stored (same content hash) is not analysed again unless ``reanalyze``; its
-    new source is recorded as a copy. ``report(status, source, detail)`` is called per item.
+    new source is recorded as a copy. ``report(status, source, detail)`` is called per item;
+    ``after_save(analysis, status)`` after each analysis is stored (status: stored | updated),
+    for what reacts to new records (alerts, incidents).
+
+    With ``near_duplicates`` a text that is a near-duplicate of a stored article (or of one
+    earlier in the batch) is a copy of it too (:mod:`newsdesk.dedup`): counted as a duplicate,
+    reported as ``duplicate`` with the canonical id after a note with the similarity.
     """
+    from .dedup import Match, NearDuplicates
     from .ingest import Failure
     from .nlp import model_info
 
@@ -189,6 +199,8 @@ def ingest(
     pending_copies: list[Document] = []
     seen: dict[str, str] = {}
     notify = report or (lambda *args: None)
+    near = NearDuplicates.open(store) if near_duplicates else None
+    near_copies: list[tuple[Document, Match]] = []
 
     def fresh() -> Iterator[Document]:
         for item in items:
@@ -205,7 +217,23 @@ def ingest(
                 pending_copies.append(item)
                 notify("duplicate", item.source, owner)
                 continue
-            seen[digest] = item.meta.get("id") or digest[:16]
+            article_id = item.meta.get("id") or digest[:16]
+            if near is not None and not (reanalyze and store.find_hash(digest)):
+                print_ = near.fingerprint(item.text)
+                match = near.find(print_, exclude=[article_id])
+                if match is not None:
+                    summary.duplicate += 1
+                    summary.near_duplicate += 1
+                    near_copies.append((item, match))
+                    notify(
+                        "note",
+                        item.source,
+                        f"near-duplicate of {match.article_id} (similarity {match.similarity:.2f})",
+                    )
+                    notify("duplicate", item.source, match.article_id)
+                    continue
+                near.hold(article_id, digest, print_)
+            seen[digest] = article_id
             yield item
 
     model = model_info(analyzer.nlp)
@@ -213,8 +241,16 @@ def ingest(
         status = store.save(analysis, model=model)
         setattr(summary, status, getattr(summary, status) + 1)
         notify(status, document.source, analysis.article.id)
+        if near is not None:
+            near.saved(analysis.article.id, status)
+        if after_save is not None:
+            after_save(analysis, status)
     for document in pending_copies:
         owner = store.find_hash(content_hash(document.text))
+        if owner is not None:
+            store.add_copy(owner, document)
+    for document, match in near_copies:
+        owner = near.canonical(match) if near is not None else None
         if owner is not None:
             store.add_copy(owner, document)
     return summary

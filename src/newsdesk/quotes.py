@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 from spacy.tokens import Doc, Token
@@ -820,3 +821,102 @@ def _quote(text: str, item: _Found, speaker: EntityRef | None, linker: _Linker) 
 def _passive(verb: Token) -> bool:
     """ "has been criticized for ...": an attribution whose source the sentence does not name."""
     return any(c.dep_ == "nsubjpass" for c in verb.children)
+
+
+# -- across articles -------------------------------------------------------------------------
+
+#: Two quotes of one speaker are the same quote when the words of the shorter are nearly all
+#: in the longer (overlap coefficient of their word sets >= this) ...
+QUOTE_OVERLAP = 0.8
+#: ... and the shorter has at least this many words; shorter ones must be the same words.
+QUOTE_MIN_WORDS = 4
+
+
+@dataclass
+class QuoteSource:
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    kind: str
+    content: TextSpan
+    cue: TextSpan | None
+
+
+@dataclass
+class QuoteGroup:
+    """One quote as many articles report it: the speaker, the words of its first report and
+    every source (each with its own spans into its own article)."""
+
+    speaker: EntityRef
+    speaker_kb: str | None
+    content: TextSpan
+    sources: list[QuoteSource]
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({s.outlet for s in self.sources if s.outlet})
+
+    def to_dict(self) -> dict[str, object]:
+        from .records import to_dict
+
+        return {
+            "speaker": to_dict(self.speaker),
+            "speaker_kb": self.speaker_kb,
+            "content": to_dict(self.content),
+            "reports": len({s.article_id for s in self.sources}),
+            "sources": [to_dict(s.__dict__) for s in self.sources],
+        }
+
+
+def quote_words(text: str) -> list[str]:
+    """A quote's words for matching across articles: lower case, without quotation marks and
+    punctuation ("This is terror," and “This is terror.” are the same words)."""
+    return re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", text.lower().replace("’", "'"))
+
+
+def same_quote(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Near-identical words (see :data:`QUOTE_OVERLAP`, :data:`QUOTE_MIN_WORDS`)."""
+    if not a or not b:
+        return False
+    if list(a) == list(b):
+        return True
+    sa, sb = set(a), set(b)
+    if min(len(sa), len(sb)) < QUOTE_MIN_WORDS:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= QUOTE_OVERLAP
+
+
+def group_quotes(rows: Iterable[Any]) -> list[QuoteGroup]:
+    """Merge the same quote reported by several articles into one group with all its sources:
+    same speaker (KB id, else name in any case) and near-identical words (:func:`same_quote`).
+    ``rows`` are store QuoteRows in any order; groups come oldest first (by publication day),
+    and the first report gives the group's words. Quotes without a speaker are not grouped."""
+    ordered = sorted(
+        rows,
+        key=lambda r: (getattr(r, "published", None) or "", r.article_id, r.quote.content.start),
+    )
+    groups: list[tuple[QuoteGroup, str, list[str]]] = []
+    for row in ordered:
+        quote: Quote = row.quote
+        if quote.speaker is None:
+            continue
+        kb = getattr(row, "speaker_kb", None)
+        key = kb or quote.speaker.name.casefold()
+        words = quote_words(quote.content.text)
+        source = QuoteSource(
+            row.article_id,
+            getattr(row, "title", None),
+            getattr(row, "outlet", None),
+            getattr(row, "published", None),
+            quote.kind,
+            quote.content,
+            quote.cue,
+        )
+        for group, group_key, group_words in groups:
+            if group_key == key and same_quote(words, group_words):
+                group.sources.append(source)
+                break
+        else:
+            groups.append((QuoteGroup(quote.speaker, kb, quote.content, [source]), key, words))
+    return [group for group, _, _ in groups]

@@ -35,6 +35,9 @@ def render(analysis: Analysis, *, color: bool = False) -> str:
         lines.append(f"source: {article.source}")
     if article.copies:
         lines.append(f"also published as: {len(article.copies)} copies")
+        for copy in article.copies:
+            where = [copy.outlet, copy.title, (copy.published or "")[:10] or None]
+            lines.append(f"  {' · '.join(w for w in where if w) or '-'}: {copy.url or copy.source}")
     lines.append("")
     for heading, types in _GROUPS:
         group = [e for e in analysis.entities if e.type in types]

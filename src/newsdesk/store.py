@@ -24,7 +24,7 @@ from .errors import NotFoundError, QueryError, StoreError
 from .ingest import Document, content_hash
 from .records import Actor, Analysis, Claim, Copy, Event, Figure, Quote, from_dict, to_dict
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 DEFAULT_DB = "newsdesk.db"
 
 
@@ -441,7 +441,7 @@ class Store:
             where.append("q.rowid IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
             params.append(fts_query(text))
         sql = (
-            "SELECT q.*, a.published, a.title FROM quotes q JOIN articles a ON a.id = "
+            "SELECT q.*, a.published, a.title, a.outlet FROM quotes q JOIN articles a ON a.id = "
             "q.article_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY coalesce(a.published, a.ingested_at) DESC, q.article_id, q.idx LIMIT ?"
@@ -449,7 +449,12 @@ class Store:
         rows = self.db.execute(sql, (*params, limit)).fetchall()
         return [
             QuoteRow(
-                r["article_id"], r["published"], r["title"], from_dict(Quote, json.loads(r["data"]))
+                r["article_id"],
+                r["published"],
+                r["title"],
+                from_dict(Quote, json.loads(r["data"])),
+                r["outlet"],
+                r["speaker_kb"],
             )
             for r in rows
         ]
@@ -879,6 +884,8 @@ class QuoteRow:
     published: str | None
     title: str | None
     quote: Quote
+    outlet: str | None = None  # filled by Store.quotes (for quotes grouped across outlets)
+    speaker_kb: str | None = None
 
 
 def _quote_row(r: sqlite3.Row) -> QuoteRow:
