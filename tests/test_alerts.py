@@ -284,3 +284,53 @@ def test_contested_claim_fires_once_across_outlets(tmp_path, analyses):
         ("drones", "harbour-kharkiv"),
         ("drones", "retold"),
     ]
+
+
+def test_a_figure_change_of_the_same_counted_thing_fires_without_an_incident(tmp_path):
+    from newsdesk.records import Analysis, Article, Figure, Span
+
+    def story(article_id, published, text, words, value, counted):
+        start = text.index(words)
+        figure = Figure(
+            Span.of(text, start, start + len(words)),
+            value,
+            "children",
+            counted=counted,
+            kind="deported",
+        )
+        return Analysis(Article(id=article_id, text=text, published=published), figures=(figure,))
+
+    first = story(
+        "a1",
+        "2025-01-02",
+        "Kyiv says nearly 20,000 children were deported to Russia.",
+        "nearly 20,000 children",
+        20000,
+        "children deported to Russia",
+    )
+    later = story(
+        "a2",
+        "2025-01-09",
+        "Officials count 19,546 children deported to Russia.",
+        "19,546 children",
+        19546,
+        "children deported to Russia",
+    )
+    other = story(
+        "a3",
+        "2025-01-10",
+        "In Sudan, 300 children were deported from camps.",
+        "300 children",
+        300,
+        "children deported from camps in Sudan",
+    )
+    rules = parse_rules(
+        {
+            "sinks": [{"type": "terminal"}],
+            "rules": [{"name": "d", "figure_change": {"kind": "deported"}}],
+        }
+    )
+    with Store(str(tmp_path / "f.db")) as store:
+        sent = run(store, Alerter(rules, store, stdout=io.StringIO()), [first, later, other])
+    assert [(a.rule, a.article["id"]) for a in sent] == [("d", "a2")]
+    assert sent[0].record["previous"]["article_id"] == "a1"

@@ -39,6 +39,7 @@ from typing import Any, TextIO
 import yaml
 
 from .errors import NewsdeskError
+from .figures import same_subject
 from .records import Analysis, Entity, EntityRef, Span, to_dict
 
 PLOVER_TYPES = frozenset(
@@ -546,7 +547,8 @@ class Alerter:
     ) -> Any:
         """The last figure of an earlier article (by publication, else storing) with the same
         kind about the same subject: an article that reports the same incident, the same place,
-        or (with the rule's ``about``) one that names it too."""
+        the same counted thing (:func:`newsdesk.figures.same_subject`), or (with the rule's
+        ``about``) one that names it too."""
         assert self.store is not None
         texts: dict[str, tuple[str, str | None]] = {}
         order = {
@@ -566,8 +568,10 @@ class Alerter:
                 continue  # a later article: not what this figure changes
             if unit and other.unit != unit:
                 continue
-            same = row.article_id in related or (
-                figure.place is not None and figure.place == other.place
+            same = (
+                row.article_id in related
+                or (figure.place is not None and figure.place == other.place)
+                or same_subject(other, figure)  # what `newsdesk figures` marks as a change
             )
             if not same and about:
                 if row.article_id not in texts:
