@@ -166,3 +166,31 @@ def test_a_timestamp_paragraph_is_never_the_speaker(quotes):
     (quote,) = quotes(text)
     assert quote.speaker is not None and quote.speaker.mention.text == "Donald Trump"
     assert quote.content.text == "he will visit Mexico next week"
+
+
+def test_a_transcript_names_its_speakers_in_capitals(quotes):
+    text = (
+        "Mike Pence spoke to Chris Wallace on Fox News Sunday. Partial transcript:\n\n"
+        "\"WALLACE: Let's start with the debate. Will she be there?\n\n"
+        '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n'
+        "UPDATE: The campaign did not answer questions about the guest list on Monday."
+    )
+    found = quotes(text)
+    by_speaker = {q.speaker.name: q for q in found if q.cue and q.cue.text == ":"}
+    assert set(by_speaker) == {"Chris Wallace", "Mike Pence"}
+    assert by_speaker["Mike Pence"].speaker.mention.text == "PENCE"
+    assert by_speaker["Mike Pence"].content.text.startswith("Gennifer Flowers will not")
+    assert by_speaker["Mike Pence"].kind == "direct"
+    # "UPDATE:" is a rubric, not a speaker; the next paragraph's words are no cue for a quote
+    assert not any(q.speaker and q.speaker.name.upper() == "UPDATE" for q in found)
+    assert not any(q.content.text.startswith('"PENCE') for q in found)
+
+
+def test_a_dash_after_a_space_still_attributes(quotes):
+    text = (
+        "“How did we get this low?”\u00a0― Jacklyn Ashley\u00a0 “Trump must stop portraying "
+        "Latinos as gangsters.” ― Carla Sanchez"
+    )
+    found = [q for q in quotes(text) if q.cue and q.cue.text == "―"]
+    assert [q.speaker.mention.text.split()[0] for q in found] == ["Jacklyn", "Carla"]
+    assert found[0].content.text == "“How did we get this low?”"

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .records import Entity, EntityRef, Quote
 from .records import Span as TextSpan
@@ -133,7 +133,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     found = [_with_segments(f, segments, doc, text) for f in found]
     found = _drop_nested(_drop_overlaps(found))
     found += _unattributed_segments(doc, text, segments, found, cues)
-    found += _headline_colon(doc, text, found)
+    found += _headline_colon(doc, text, found, linker)
     found.sort(key=lambda f: f.content)
     quotes = []
     previous: EntityRef | None = None
@@ -623,7 +623,12 @@ def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | No
     after = doc.char_span(segment.end, min(len(text), segment.end + 120), alignment_mode="expand")
     if after is None or not len(after):
         return None
-    window = [t for t in after[:9] if "\n" not in t.text]
+    window = []
+    for token in after[:9]:
+        if "\n" in token.text:
+            break  # the cue is in the quote's paragraph, never the next one
+        if not token.is_space:  # "”\xa0― Name"
+            window.append(token)
     if window and window[0].text in ("―", "—", "–", "-", "--"):
         names = [t for t in window[1:] if not t.is_space][:2]
         person = next((t for t in names if t.ent_type_ in ("PERSON", "ORG")), None)
@@ -651,33 +656,64 @@ def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | No
     return None
 
 
-def _headline_colon(doc: Doc, text: str, found: list[_Found]) -> list[_Found]:
-    """ "Pat Caddell: Democrat voters worried ..." — a name and a colon open the paragraph."""
+def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -> list[_Found]:
+    """ "Pat Caddell: Democrat voters worried ..." — a name and a colon open the paragraph; and
+    transcripts: '"PENCE: Well, the question ...' (a speaker's name in capitals, the paragraph
+    perhaps opened by a quote mark)."""
     extra = []
     offset = 0
     for paragraph in text.split("\n"):
-        match = re.match(r"([A-Z][\w.'’ -]{1,40}?):\s+(\S.{10,})$", paragraph)
+        match = re.match(r"[\"“]?([A-Z][\w.'’ -]{1,40}?):\s+(\S.{10,})$", paragraph)
         if match and not any(_overlap(f.content, (offset, offset + len(paragraph))) for f in found):
-            name = doc.char_span(offset, offset + match.end(1), alignment_mode="contract")
+            name = doc.char_span(
+                offset + match.start(1), offset + match.end(1), alignment_mode="contract"
+            )
             if (
                 name is not None
                 and len(name)
-                and any(
-                    t.ent_type_ == "PERSON" or t.ent_type_ == "ORG" and t.ent_kb_id_ for t in name
+                and (
+                    any(
+                        t.ent_type_ == "PERSON" or t.ent_type_ == "ORG" and t.ent_kb_id_
+                        for t in name
+                    )
+                    or _transcript_name(match.group(1))
                 )
             ):
                 colon = offset + match.end(1)
+                quoted = paragraph[match.start(2)] in _OPEN or paragraph[0] in _OPEN
+                speaker = None
+                if _transcript_name(match.group(1)):
+                    speaker = linker.by_surname(name)
                 extra.append(
                     _Found(
-                        "direct" if paragraph[match.start(2)] in _OPEN else "indirect",
+                        "direct" if quoted else "indirect",
                         (offset + match.start(2), offset + len(paragraph)),
                         (colon, colon + 1),
                         name.root,
+                        speaker=speaker,
                         rule="colon",
                     )
                 )
         offset += len(paragraph) + 1
     return extra
+
+
+_TRANSCRIPT_NOT_NAMES = frozenset(
+    "UPDATE BREAKING WATCH READ MORE NOTE EDITOR CORRECTION PHOTO VIDEO WARNING ALERT LIVE "
+    "ANALYSIS OPINION EXCLUSIVE RELATED SOURCE SOURCES".split()
+)
+
+
+def _transcript_name(words: str) -> bool:
+    """ "PENCE", "MR. TRUMP", "SEN. KAINE": a speaker label in capitals, not a rubric
+    ("UPDATE:", "READ MORE:")."""
+    letters = re.sub(r"[^A-Za-z]", "", words)
+    return (
+        len(letters) >= 2
+        and words.upper() == words
+        and len(words.split()) <= 3
+        and not any(w.strip(".") in _TRANSCRIPT_NOT_NAMES for w in words.split())
+    )
 
 
 def _after_colon(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | None:
@@ -784,6 +820,16 @@ class _Linker:
             if m_start < limit and entity.type in types:
                 return entity
         return None
+
+    def by_surname(self, label: Span) -> EntityRef:
+        """A transcript's "PENCE" or "MR. TRUMP": the person of the article whose name ends
+        with the label's last word (any case); else the label's own words."""
+        mention = TextSpan.of(self.text, label.start_char, label.end_char)
+        last = label[-1].text.strip(".").casefold()
+        for _start, _end, entity in self.mentions:
+            if entity.type == "PERSON" and entity.name.split()[-1].casefold() == last:
+                return EntityRef(entity.id, entity.name, mention)
+        return EntityRef(None, label.text.title(), mention)
 
     def _by_id(self, entity_id: str) -> Entity | None:
         return next((m[2] for m in self.mentions if m[2].id == entity_id), None)
