@@ -194,3 +194,11 @@ def test_a_dash_after_a_space_still_attributes(quotes):
     found = [q for q in quotes(text) if q.cue and q.cue.text == "―"]
     assert [q.speaker.mention.text.split()[0] for q in found] == ["Jacklyn", "Carla"]
     assert found[0].content.text == "“How did we get this low?”"
+
+
+def test_two_apostrophes_are_a_quote_mark(quotes):
+    text = "''It has the important virtue of being fiscally responsible,'' Mr. Burman said."
+    (quote,) = quotes(text)
+    assert quote.kind == "direct"
+    assert quote.content.text.startswith("''It has") and quote.content.text.endswith(",''")
+    assert quote.speaker.mention.text == "Mr. Burman"

@@ -81,9 +81,11 @@ class Segment:
 
 
 def quote_segments(text: str) -> list[Segment]:
-    """Quoted passages, paragraph by paragraph; an unclosed quote runs to its paragraph's end."""
+    """Quoted passages, paragraph by paragraph; an unclosed quote runs to its paragraph's end.
+    Two apostrophes are a quote mark (''like this'', as some archives print them)."""
     segments: list[Segment] = []
     offset = 0
+    text = text.replace("''", '"\x01')  # same length, so offsets hold
     for paragraph in text.split("\n"):
         segments.extend(_paragraph_segments(paragraph, offset))
         offset += len(paragraph) + 1
@@ -96,7 +98,8 @@ def _paragraph_segments(paragraph: str, offset: int) -> Iterable[Segment]:
         if start is None and char in _OPEN and _opens(paragraph, index):
             start = index
         elif start is not None and char in _CLOSE and index > start + 1:
-            yield Segment(offset + start, offset + index + 1)
+            end = index + (2 if paragraph[index + 1 : index + 2] == "\x01" else 1)
+            yield Segment(offset + start, offset + end)
             start = None
     if start is not None and len(paragraph) - start > 3:
         yield Segment(offset + start, offset + len(paragraph), continues=True)
