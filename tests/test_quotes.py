@@ -202,3 +202,16 @@ def test_two_apostrophes_are_a_quote_mark(quotes):
     assert quote.kind == "direct"
     assert quote.content.text.startswith("''It has") and quote.content.text.endswith(",''")
     assert quote.speaker.mention.text == "Mr. Burman"
+
+
+def test_a_stance_noun_keeps_its_topic(quotes):
+    voiced = one(
+        quotes("Trump has voiced interest in making military aid contingent on a deal."), "voiced"
+    )
+    assert voiced.content.text == "interest in making military aid contingent on a deal"
+    expressed = one(
+        quotes("The EU expressed concern over the arrests in a statement."), "expressed"
+    )
+    assert expressed.content.text == "concern over the arrests"
+    praised = one(quotes("Ministers praised the plan in a statement on Monday."), "praised")
+    assert praised.content.text == "the plan"

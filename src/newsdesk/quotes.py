@@ -44,6 +44,13 @@ _SOURCE_NOUNS = frozenset(
     survey poll study activist organizer campaign administration council committee member
     people critic supporter opponent observer monitor rebel fighter militant""".split()
 )
+# Nouns of stance that a verb's object names, whose topic the parser may hang from the verb:
+# "voiced interest [in ...]", "expressed concern [over ...]".
+_ATTITUDES = frozenset(
+    """interest concern support hope doubt doubts frustration anger confidence opposition
+    skepticism scepticism optimism regret sympathy solidarity dismay alarm outrage disappointment
+    satisfaction reservations objection objections willingness readiness fear fears""".split()
+)
 _NP_DROP = {"relcl", "acl", "punct", "cc", "conj", "advcl", "appos", "prep"}
 
 
@@ -377,6 +384,14 @@ def _objects(verb: Token) -> Iterable[_Found]:
         obj = preps.pop(0)
     if obj is None or (_subject(verb) is None and not _passive(verb)):
         return
+    topic = any(c.dep_ == "prep" for c in obj.children)
+    if obj.lemma_.lower() in _ATTITUDES and not topic:  # "voiced interest in making aid ..."
+        after = obj.right_edge.i + 1
+        preps += [
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.i == after and c.lower_ in ("in", "about", "over", "on", "at")
+        ]
     tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
     tokens += [
         t for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > obj.i for t in c.subtree
