@@ -215,3 +215,18 @@ def test_a_stance_noun_keeps_its_topic(quotes):
     assert expressed.content.text == "concern over the arrests"
     praised = one(quotes("Ministers praised the plan in a statement on Monday."), "praised")
     assert praised.content.text == "the plan"
+
+
+def test_a_block_quote_follows_its_cue_and_colon(quotes):
+    text = (
+        "Limbaugh spoke on his radio show on Monday about the debate.\n\n"
+        "The host added:\n\n"
+        "And from a supposed front-runner, this reeks of the greatest fear I have ever seen.\n\n"
+        "The list of guests is as follows:\n\n"
+        "Two governors, three senators and a former ambassador to the United Nations."
+    )
+    found = quotes(text)
+    added = one(found, "added")
+    assert added.content.text.startswith("And from a supposed front-runner")
+    assert added.speaker.mention.text == "The host"
+    assert not any(q.content.text.startswith("Two governors") for q in found)

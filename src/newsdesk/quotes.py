@@ -144,6 +144,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     found = _drop_nested(_drop_overlaps(found))
     found += _unattributed_segments(doc, text, segments, found, cues)
     found += _headline_colon(doc, text, found, linker)
+    found += _block_quotes(doc, text, found, cues)
     found.sort(key=lambda f: f.content)
     quotes = []
     previous: EntityRef | None = None
@@ -713,6 +714,34 @@ def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -
                     )
                 )
         offset += len(paragraph) + 1
+    return extra
+
+
+def _block_quotes(doc: Doc, text: str, found: list[_Found], cues: Cues) -> list[_Found]:
+    """ "The governor added:" closing a paragraph, and the next paragraph, unquoted, is what he
+    said (a block quote, as blogs and transcripts set long statements)."""
+    extra = []
+    for match in re.finditer(r":[ \t]*\n+[ \t]*(?=\S)", text):
+        colon = match.start()
+        line_start = text.rfind("\n", 0, colon) + 1
+        start = match.end()
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start < 20 or any(_overlap(f.content, (start, end)) for f in found + extra):
+            continue
+        span = doc.char_span(line_start, colon + 1, alignment_mode="expand")
+        if span is None:
+            continue
+        verbs = [
+            t
+            for t in span
+            if t.lemma_.lower() in cues.speech and t.pos_ in ("VERB", "AUX") and t.i == span[-2].i
+        ]
+        subject = _subject(verbs[0]) if verbs else None
+        if subject is None:
+            continue
+        kind = "direct" if text[start] in _OPEN else "indirect"
+        extra.append(_Found(kind, (start, end), _cue_range(verbs[0]), subject, rule="colon"))
     return extra
 
 
