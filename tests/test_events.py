@@ -193,3 +193,18 @@ def test_lexicon_types_are_plover(code):
     }
     assert used <= plover
     assert used == plover  # every type has at least one trigger
+
+
+def test_a_pronoun_in_a_direct_quote_is_not_a_name_outside_it(code):
+    story = (
+        "The archaeologist Sirio Canos-Donnay studied the ruins of Kansala for a decade.\n"
+        '"The legend is he set fire to the gunpowder house and blew the whole site up," '
+        "Canos-Donnay said."
+    )
+    assert not [e for e in code(story) if any("Canos" in a.name for a in e.source)]
+    named = (
+        "The archaeologist Sirio Canos-Donnay studied the ruins of Kansala for a decade.\n"
+        '"The army said the rebels attacked the town, and then they burned it," she said.'
+    )
+    (attack, *_) = [e for e in code(named) if e.type == "ASSAULT"]
+    assert not any("Canos" in a.name for a in attack.source)

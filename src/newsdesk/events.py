@@ -991,6 +991,11 @@ class _Coder:
                 else None
             )
         wanted = ("PERSON",) if _PRONOUNS[token.lower_] == "PERSON" else ("GPE", "ORG", "NORP")
+        # Inside a direct quote "he" and "they" belong to the speaker's story ("the legend is he
+        # set fire to the gunpowder house", "the animals ... they kill people"): only a name in
+        # the same quote is their antecedent, never one of the article around it. Measured on
+        # the VOA stories: 7 wrong actors gone, 3 right ones lost (docs/events.md).
+        floor = self._direct_quote_start(token.idx)
         # subjects are the likeliest antecedents: "The G7 statement said ... They called on China"
         start = max(0, token.sent.start - 60)
         for word in reversed(token.doc[start : token.i] if token.dep_ == "nsubj" else ()):
@@ -1000,12 +1005,19 @@ class _Coder:
                 if part.dep_ not in ("nsubj", "compound", "poss", "amod", "nmod"):
                     continue
                 entity = self._entity_at(part.idx, part.idx + len(part.text))
-                if entity is not None and entity.type in wanted:
+                if entity is not None and entity.type in wanted and part.idx >= floor:
                     return Actor(entity.id, entity.name, self._code_of(entity), mention, None)
-        for _start, m_end, entity in reversed(self.mentions):
-            if m_end <= token.idx and entity.type in wanted:
+        for m_start, m_end, entity in reversed(self.mentions):
+            if m_end <= token.idx and m_start >= floor and entity.type in wanted:
                 return Actor(entity.id, entity.name, self._code_of(entity), mention, None)
         return None
+
+    def _direct_quote_start(self, offset: int) -> int:
+        """Where the direct quote holding ``offset`` starts, or 0 outside direct quotes."""
+        for quote in self.quotes:
+            if quote.kind == "direct" and quote.content.start <= offset < quote.content.end:
+                return quote.content.start
+        return 0
 
     def _quote_speaker(self, offset: int) -> EntityRef | None:
         for quote in self.quotes:

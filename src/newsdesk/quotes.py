@@ -720,7 +720,7 @@ def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -
 def _block_quotes(doc: Doc, text: str, found: list[_Found], cues: Cues) -> list[_Found]:
     """ "The governor added:" closing a paragraph, and the next paragraph, unquoted, is what he
     said (a block quote, as blogs and transcripts set long statements)."""
-    extra = []
+    extra: list[_Found] = []
     for match in re.finditer(r":[ \t]*\n+[ \t]*(?=\S)", text):
         colon = match.start()
         line_start = text.rfind("\n", 0, colon) + 1
