@@ -12,6 +12,7 @@ The tests at the end need no browser: headers, the JSON island, the highlighting
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -370,6 +371,8 @@ def test_html_pages_carry_a_same_origin_csp_and_load_nothing_from_elsewhere(clie
         "/events?type=THREATEN&source=RUS&since=2025&until=2025-12-31",
         "/claims",
         "/claims?show=all&holder=Putin",
+        "/incidents",
+        "/incidents?min_reports=1&type=threaten&source=RUS",
         "/search?q=Donbas",
         "/search",
     ):
@@ -390,6 +393,22 @@ def test_html_pages_carry_a_same_origin_csp_and_load_nothing_from_elsewhere(clie
         assert answer.status_code == 200
         remote = r"""(url\(|@import|import\(|fetch\(|src=|href=)\s*["']?(https?:)?//"""
         assert not re.search(remote, answer.text), asset
+
+
+def test_incidents_page_lists_each_report_with_a_link_to_its_words(client, store_path):
+    page = client.get("/incidents", params={"min_reports": 1, "type": "threaten"}).text
+    assert "THREATEN" in page and "RUS" in page
+    links = re.findall(r'href="/articles/([^"#]+)#event-(\d+)">“([^<]*)”', page)
+    assert links
+    with Store(store_path) as store:
+        for article_id, idx, words in links:
+            event = store.get(article_id).events[int(idx)]
+            assert event.type == "THREATEN"
+            assert html.unescape(words) == event.evidence.text
+    # one article reports each of these: none is reported by two
+    assert "No incident matches" in client.get("/incidents").text
+    bad = client.get("/incidents", params={"since": "last week"})
+    assert bad.status_code == 200 and "is not YYYY" in bad.text
 
 
 def test_pages_answer_not_found_and_bad_filters_in_html(client):

@@ -471,6 +471,53 @@ def install(app: FastAPI, open_store: Callable[[], Any]) -> None:
 
         return page(request, "claims.html", build)
 
+    @app.get("/incidents", include_in_schema=False, response_class=HTMLResponse)
+    def incidents_page(
+        request: Request,
+        type: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_reports: str | None = None,
+        offset: str | None = None,
+    ) -> Any:
+        from .incidents import incidents, sync
+
+        def build(store: Store) -> dict[str, Any]:
+            problems: list[str] = []
+            least = int(min_reports) if min_reports and min_reports.isdigit() else 2
+            filters: dict[str, Any] = {
+                "type": (_text(type) or "").upper() or None,
+                "source": _text(source),
+                "target": _text(target),
+                "since": _date(since, "from", problems),
+                "until": _date(until, "to", problems),
+                "min_reports": least,
+            }
+            sync(store)  # events stored without the incidents hook join first
+            start = _offset(offset)
+            found, total = incidents(
+                store,
+                type=filters["type"],
+                source=filters["source"],
+                target=filters["target"],
+                since=filters["since"],
+                until=filters["until"],
+                min_reports=least,
+                limit=PAGE,
+                offset=start,
+            )
+            return {
+                "title": "Incidents",
+                "filters": filters,
+                "problems": problems,
+                "incidents": found,
+                "pager": _pager("/incidents", filters, start, len(found), total),
+            }
+
+        return page(request, "incidents.html", build)
+
     @app.get("/search", include_in_schema=False, response_class=HTMLResponse)
     def search(
         request: Request,
