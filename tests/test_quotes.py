@@ -230,3 +230,34 @@ def test_a_block_quote_follows_its_cue_and_colon(quotes):
     assert added.content.text.startswith("And from a supposed front-runner")
     assert added.speaker.mention.text == "The host"
     assert not any(q.content.text.startswith("Two governors") for q in found)
+
+
+def test_a_participle_cue_is_a_statement_of_its_own(quotes):
+    found = quotes(
+        "Sen. David Perdue said he did not believe those attacks hurt Romney in 2012, arguing "
+        "that divisions in the party were a bigger hurdle."
+    )
+    said, arguing = one(found, "said"), one(found, "arguing")
+    assert said.content.text == "he did not believe those attacks hurt Romney in 2012"
+    assert arguing.content.text == "that divisions in the party were a bigger hurdle"
+    assert arguing.speaker.name == said.speaker.name
+
+
+def test_a_second_passage_with_its_own_cue_is_a_second_quote(quotes):
+    found = quotes(
+        "“We certainly can’t afford to do this anymore,” Trump said, adding later, “NATO is "
+        "costing us a fortune.”"
+    )
+    assert one(found, "said").content.text == "“We certainly can’t afford to do this anymore,”"
+    assert one(found, "adding").content.text == "“NATO is costing us a fortune.”"
+
+
+def test_a_participle_after_a_denial_is_the_deniers(quotes):
+    found = quotes(
+        "The China Coast Guard denied that its ships had entered Taiwanese waters, saying they "
+        "were carrying out routine patrols."
+    )
+    denied, saying = one(found, "denied"), one(found, "saying")
+    assert denied.content.text == "that its ships had entered Taiwanese waters"
+    assert saying.content.text == "they were carrying out routine patrols"
+    assert saying.speaker.mention.text == denied.speaker.mention.text

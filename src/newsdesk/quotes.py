@@ -320,9 +320,10 @@ def _complement_side_ok(complement: Token, verb: Token) -> bool:
 
 
 def _own_cue(token: Token, cues: Cues) -> bool:
-    """A conjoined cue with its own clause: "said X and stressed that Y" splits there."""
+    """A conjoined cue with its own clause: "said X and stressed that Y" splits there, as does
+    a participle that adds a statement of its own: "said X, arguing that Y"."""
     return (
-        token.dep_ == "conj"
+        (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
         and token.lemma_.lower() in cues.speech
         and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
         and not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
@@ -457,6 +458,14 @@ def _subject(verb: Token) -> Token | None:
         cue = _enclosing_cue(verb)
         if cue is not None:
             return _subject(cue)
+    if (  # "denied that its ships had entered the waters, saying ...": the denier says it
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and verb.head.dep_ == "ccomp"
+        and verb.head.head.i < verb.head.i  # "denied [that ...], saying": the cue comes first
+        and verb.head.head.lemma_.lower() in load_cues().speech | load_cues().objects
+    ):
+        return _subject(verb.head.head)
     current = verb
     for _ in range(4):
         agent = next((c for c in current.children if c.dep_ == "agent"), None)
@@ -531,6 +540,7 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc, text: str) 
             and s.end > start - 40
             and not (s.start < cue_start < s.end)
             and not _sentence_break(text, (start, end), s)
+            and not _another_cue_between(doc, found, s)
         ]
         parts = sorted({*touching, *near}, key=lambda s: s.start)
         found.kind = "direct"
@@ -539,6 +549,24 @@ def _with_segments(found: _Found, segments: list[Segment], doc: Doc, text: str) 
     found.kind = "mixed"
     found.content = (min(start, touching[0].start), max(end, touching[-1].end))
     return found
+
+
+def _another_cue_between(doc: Doc, found: _Found, segment: Segment) -> bool:
+    """'"We can't afford it," Trump said, adding later, "NATO costs us a fortune."': the second
+    passage has a cue of its own ("adding") between the first cue and it; and, seen from
+    "adding", the first passage has "said" between it and "adding"."""
+    if found.cue is None:
+        return False
+    if segment.start >= found.cue[1]:
+        between = doc.char_span(found.cue[1], segment.start, alignment_mode="contract")
+    elif segment.end <= found.cue[0]:
+        between = doc.char_span(segment.end, found.cue[0], alignment_mode="contract")
+    else:
+        return False
+    speech = load_cues().speech
+    return between is not None and any(
+        t.lemma_.lower() in speech and t.pos_ in ("VERB", "AUX") for t in between
+    )
 
 
 def _sentence_break(text: str, content: tuple[int, int], segment: Segment) -> bool:
