@@ -196,6 +196,20 @@ def test_a_dash_after_a_space_still_attributes(quotes):
     assert found[0].content.text == "“How did we get this low?”"
 
 
+def test_a_closing_mark_that_opens_a_paragraph_opens_the_quote(quotes):
+    text = (
+        "Readers sent us their answers.\n\n”He represents our greatest shame. He has "
+        "empowered the worst.” ― Sonya Herridge\n\nThe debate ” was long”, one said."
+    )
+    found = [q for q in quotes(text) if q.cue and q.cue.text == "―"]
+    assert [q.content.text for q in found] == [
+        "”He represents our greatest shame. He has empowered the worst.”"
+    ]
+    assert found[0].speaker.name == "Sonya Herridge"
+    # only at a paragraph's start and touching a word: a stray mark mid-paragraph opens nothing
+    assert not any(q.content.text.startswith("” was") for q in quotes(text))
+
+
 def test_two_apostrophes_are_a_quote_mark(quotes):
     text = "''It has the important virtue of being fiscally responsible,'' Mr. Burman said."
     (quote,) = quotes(text)

@@ -102,7 +102,9 @@ def quote_segments(text: str) -> list[Segment]:
 def _paragraph_segments(paragraph: str, offset: int) -> Iterable[Segment]:
     start = None
     for index, char in enumerate(paragraph):
-        if start is None and char in _OPEN and _opens(paragraph, index):
+        if start is None and (
+            char in _OPEN and _opens(paragraph, index) or _misprinted(paragraph, index)
+        ):
             start = index
         elif start is not None and char in _CLOSE and index > start + 1:
             end = index + (2 if paragraph[index + 1 : index + 2] == "\x01" else 1)
@@ -110,6 +112,12 @@ def _paragraph_segments(paragraph: str, offset: int) -> Iterable[Segment]:
             start = None
     if start is not None and len(paragraph) - start > 3:
         yield Segment(offset + start, offset + len(paragraph), continues=True)
+
+
+def _misprinted(paragraph: str, index: int) -> bool:
+    """A closing mark that starts a paragraph and touches a word opens a quote: '”Mr. Trump
+    embodies ...” ― Sonya Herridge' (a mistyped opening mark, common in web copy)."""
+    return index == 0 and paragraph[:1] == "”" and paragraph[1:2].isalnum()
 
 
 def _opens(paragraph: str, index: int) -> bool:
