@@ -183,6 +183,7 @@ COMMANDS = [
     "eval",
     "eval seed",
     "eval quotes",
+    "train-quotes",
 ]
 
 
@@ -210,6 +211,18 @@ def test_entities_and_quotes_commands_on_the_seed(run, tmp_path):
     assert told["kind"] == "direct" and told["addressee"]["name"] == "India Today"
     about = run("quotes", "--db", db, "--about", "NATO").stdout
     assert "NATO" in about or "North Atlantic" in about
+    learned = [
+        json.loads(x)
+        for x in run("quotes", "--db", db, "--method", "learned", "--json").stdout.splitlines()
+    ]
+    ruled = [
+        json.loads(x)
+        for x in run("quotes", "--db", db, "--method", "rules", "--json").stdout.splitlines()
+    ]
+    assert learned and all(q["method"] == "learned" and 0.5 < q["confidence"] <= 1 for q in learned)
+    assert ruled and all(q["method"] == "rules" and q["confidence"] is None for q in ruled)
+    listed = run("quotes", "--db", db, "--method", "learned").stdout
+    assert ", learned 0." in listed
 
 
 def test_figures_show_a_count_that_changes_across_articles(run, tmp_path):

@@ -172,3 +172,25 @@ def test_quotes_filter_by_speaker_about_and_date(store):
     assert len(store.quotes(about="Odesa")) == 2
     assert store.quotes(since="2025-04-01") == []
     assert [r.quote.speaker.name for r in store.quotes(text="calm")] == ["Kyiv"]
+
+
+def test_quotes_filter_by_method_and_keep_the_confidence(store):
+    from newsdesk.records import EntityRef, Quote
+
+    text = "Kyiv said Odesa was calm. The mayor scoffed at the plan."
+    quotes = (
+        Quote("indirect", Span.of(text, 10, 24), Span.of(text, 5, 9), EntityRef(None, "Kyiv")),
+        Quote(
+            "indirect",
+            Span.of(text, 47, 55),
+            Span.of(text, 36, 46),
+            EntityRef(None, "The mayor"),
+            method="learned",
+            confidence=0.71,
+        ),
+    )
+    store.save(Analysis(Article(id="m1", text=text), quotes=quotes))
+    (learned,) = store.quotes(method="learned")
+    assert (learned.quote.content.text, learned.quote.confidence) == ("the plan", 0.71)
+    assert [r.quote.method for r in store.quotes(method="rules")] == ["rules"]
+    assert len(store.quotes()) == 2

@@ -933,11 +933,16 @@ def create_app(
         since: str | None = Query(
             None, pattern=DATE, description=f"Articles published on or after: {DATE_HELP}."
         ),
+        method: Literal["rules", "learned"] | None = Query(
+            None, description="Found by the cue rules, or by the learned fallback."
+        ),
         limit: int = LIMIT,
         offset: int = OFFSET,
         store: Store = store_dep,
     ) -> Any:
-        rows = store.quotes(speaker=speaker, about=about, since=since, text=text, limit=_ALL)
+        rows = store.quotes(
+            speaker=speaker, about=about, since=since, text=text, method=method, limit=_ALL
+        )
         return _page(rows, limit, offset, _quote)
 
     @app.get(

@@ -330,6 +330,11 @@ def list_articles(db_path: str, limit: int, offset: int) -> None:
 @click.option("--about", help="Only quotes that mention this entity (name or KB id).")
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--text", help="Only quotes whose words include these (full-text search).")
+@click.option(
+    "--method",
+    type=click.Choice(["rules", "learned"]),
+    help="Only quotes found by the cue rules, or only those of the learned fallback.",
+)
 @click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
 @click.option(
     "--grouped",
@@ -345,18 +350,21 @@ def list_quotes(
     about: str | None,
     since: str | None,
     text: str | None,
+    method: str | None,
     limit: int,
     grouped: bool,
     as_json: bool,
 ) -> None:
-    """Who said what: stored quotes with speaker, cue and evidence, newest first."""
+    """Who said what: stored quotes with speaker, cue and evidence, newest first.
+
+    Quotes the learned fallback found say so: "[indirect, learned 0.72]"."""
     from .report import quote_label
 
     if grouped:
-        _grouped_quotes(db_path, speaker, about, since, text, limit, as_json)
+        _grouped_quotes(db_path, speaker, about, since, text, method, limit, as_json)
         return
     rows = _existing_store(db_path).quotes(
-        speaker=speaker, about=about, since=since, text=text, limit=limit
+        speaker=speaker, about=about, since=since, text=text, method=method, limit=limit
     )
     for row in rows:
         quote = row.quote
@@ -383,13 +391,14 @@ def _grouped_quotes(
     about: str | None,
     since: str | None,
     text: str | None,
+    method: str | None,
     limit: int,
     as_json: bool,
 ) -> None:
     from .quotes import group_quotes
 
     rows = _existing_store(db_path).quotes(
-        speaker=speaker, about=about, since=since, text=text, limit=-1
+        speaker=speaker, about=about, since=since, text=text, method=method, limit=-1
     )
     groups = group_quotes(rows)[:limit]
     for group in groups:
@@ -962,9 +971,10 @@ def watch(
         sys.exit(1)
 
 
-from .evaluation.cli import eval_group  # noqa: E402
+from .evaluation.cli import eval_group, train_quotes_command  # noqa: E402
 
 main.add_command(eval_group)
+main.add_command(train_quotes_command)
 
 if __name__ == "__main__":
     main()

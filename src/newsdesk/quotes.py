@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from .attribution_model import Candidate, candidates, configured_model, features, subject_of
 from .records import Entity, EntityRef, Quote
 from .records import Span as TextSpan
 
@@ -133,11 +134,33 @@ class _Found:
     subject: Token | None
     addressee: Token | None = None
     speaker: EntityRef | None = None
-    rule: str = "clausal"  # clausal | object | intention | according | noun | colon | continued
+    # clausal | object | intention | according | noun | colon | continued | learned
+    rule: str = "clausal"
+    confidence: float | None = None  # the learned model's probability (rule "learned")
 
 
 def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     """Every attribution in ``doc`` with its content, cue, speaker and addressee."""
+    found, quoted, linker = _rule_attributions(doc, entities)
+    found += _learned(doc, found, quoted)
+    found.sort(key=lambda f: f.content)
+    text = doc.text
+    quotes = []
+    previous: EntityRef | None = None
+    for item in found:
+        speaker = item.speaker or (
+            linker.speaker(item.subject, previous) if item.subject is not None else None
+        )
+        if speaker is not None:
+            previous = speaker
+        quotes.append(_quote(text, item, speaker, linker))
+    return tuple(q for q in quotes if q.content.text.strip(' ,."“”'))
+
+
+def _rule_attributions(
+    doc: Doc, entities: Sequence[Entity]
+) -> tuple[list[_Found], list[tuple[int, int]], _Linker]:
+    """What the cue rules find, with the quoted passages' offsets and the speaker linker."""
     cues = load_cues()
     text = doc.text  # rebuilt by spaCy on every access: read it once
     segments = quote_segments(text)
@@ -153,17 +176,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     found += _unattributed_segments(doc, text, segments, found, cues)
     found += _headline_colon(doc, text, found, linker)
     found += _block_quotes(doc, text, found, cues)
-    found.sort(key=lambda f: f.content)
-    quotes = []
-    previous: EntityRef | None = None
-    for item in found:
-        speaker = item.speaker or (
-            linker.speaker(item.subject, previous) if item.subject is not None else None
-        )
-        if speaker is not None:
-            previous = speaker
-        quotes.append(_quote(text, item, speaker, linker))
-    return tuple(q for q in quotes if q.content.text.strip(' ,."“”'))
+    return found, quoted, linker
 
 
 def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
@@ -601,7 +614,11 @@ def _credible(found: _Found, linker: _Linker) -> bool:
     entity, a pronoun or a person-like noun; "ways oppose the limitations" is not a source."""
     if found.rule not in ("object", "intention") or found.subject is None:
         return True
-    subject = found.subject
+    return _speaker_like(found.subject, linker)
+
+
+def _speaker_like(subject: Token, linker: _Linker) -> bool:
+    """A named entity, a pronoun or a person-like noun ("the spokeswoman", "critics")."""
     if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
         subject = subject.head.head  # "an architect who criticized ...": the antecedent
     if subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS or subject.ent_type_:
@@ -944,6 +961,8 @@ def _quote(text: str, item: _Found, speaker: EntityRef | None, linker: _Linker) 
         ):
             entity = None  # "India Today" is not India
         addressee = EntityRef(entity.id if entity else None, entity.name if entity else name)
+    if item.rule == "learned":
+        return Quote(item.kind, content, cue, speaker, addressee, "learned", item.confidence)
     return Quote(item.kind, content, cue, speaker, addressee)
 
 
@@ -1049,3 +1068,83 @@ def group_quotes(rows: Iterable[Any]) -> list[QuoteGroup]:
         else:
             groups.append((QuoteGroup(quote.speaker, kb, quote.content, [source]), key, words))
     return [group for group, _, _ in groups]
+
+
+def _leftovers(
+    doc: Doc, found: list[_Found], quoted: list[tuple[int, int]]
+) -> Iterator[tuple[Candidate, tuple[int, int], tuple[int, int]]]:
+    """Candidates (see attribution_model) outside quotes that no rule attribution touches:
+    their content overlaps no found content and holds no found cue, their cue lies in none."""
+    size = len(doc.text) + 1
+    in_content = bytearray(size)  # 1 where a found quote's content is
+    for start, end in (f.content for f in found):
+        in_content[start:end] = b"\x01" * (end - start)
+    in_cue = bytearray(size)  # 1 where a found cue is
+    cue_starts = bytearray(size)  # 1 where a found cue starts
+    for start, end in (f.cue for f in found if f.cue is not None):
+        in_cue[start:end] = b"\x01" * (end - start)
+        cue_starts[start] = 1
+    lexicon = load_cues()
+    for candidate in candidates(doc):
+        cue = candidate.cue
+        if in_content[cue.idx] or _inside_segment(cue.idx, quoted):
+            continue
+        if candidate.kind in ("ccomp", "acl") and _relative(candidate.complement, lexicon):
+            continue  # "remarks that Kyiv has not confirmed": about the words, not the words
+        content = _span_chars(doc, candidate.start, candidate.end)
+        cue_range = _cue_range(cue)
+        if candidate.kind.startswith("prep:"):
+            prep = candidate.complement
+            cue_range = (cue.idx, prep.idx + len(prep.text))
+        if (
+            1 in in_content[content[0] : content[1]]
+            or 1 in in_cue[cue_range[0] : cue_range[1]]
+            or 1 in cue_starts[content[0] : content[1]]
+        ):
+            continue
+        yield candidate, content, cue_range
+
+
+def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The character range of tokens ``start``..``end``, as ``_char_range`` trims it."""
+    while end - start > 1 and doc[end - 1].is_punct and doc[end - 1].text not in _CLOSE:
+        end -= 1
+    while end - start > 1 and doc[start].is_punct and doc[start].text not in _OPEN:
+        start += 1
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last.text)
+
+
+def _learned(doc: Doc, found: list[_Found], quoted: list[tuple[int, int]]) -> list[_Found]:
+    """The leftover candidates the learned model is confident of, best first, one per cue
+    and none inside or overlapping another (as in PolNeAR, a word is in one attribution)."""
+    model = configured_model()
+    if model is None:
+        return []
+    scored = []
+    for candidate, content, cue_range in _leftovers(doc, found, quoted):
+        probability = model.probability(features(candidate))
+        if probability >= model.threshold:
+            scored.append((probability, content, cue_range, candidate.cue))
+    kept: list[_Found] = []
+    for probability, content, cue_range, cue in sorted(scored, key=lambda s: -s[0]):
+        if any(
+            k.cue is not None
+            and (k.cue[0] == cue_range[0] or content[0] <= k.cue[0] < content[1])
+            or _overlap(content, k.content) > 0
+            or k.content[0] <= cue_range[0] < k.content[1]
+            for k in kept
+        ):
+            continue
+        subject = subject_of(cue)
+        kept.append(
+            _Found(
+                "indirect",
+                content,
+                cue_range,
+                subject,
+                rule="learned",
+                confidence=round(probability, 3),
+            )
+        )
+    return kept

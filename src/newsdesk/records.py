@@ -95,6 +95,8 @@ class Quote:
     cue: Span | None = None
     speaker: EntityRef | None = None
     addressee: EntityRef | None = None
+    method: str = "rules"  # rules | learned (the fallback model of attribution_model.py)
+    confidence: float | None = None  # the learned model's probability; None for rules
 
 
 @dataclass(frozen=True)

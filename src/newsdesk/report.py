@@ -71,7 +71,8 @@ def quote_label(quote: Quote) -> str:
     who = quote.speaker.name if quote.speaker else "(no speaker)"
     cue = f" {quote.cue.text}" if quote.cue else ""
     to = f" → {quote.addressee.name}" if quote.addressee else ""
-    return f"{who}{cue}{to} [{quote.kind}]"
+    learned = f", learned {quote.confidence:.2f}" if quote.method == "learned" else ""
+    return f"{who}{cue}{to} [{quote.kind}{learned}]"
 
 
 def event_label(event: Event) -> str:

@@ -419,10 +419,15 @@ class Store:
         about: str | None = None,
         since: str | None = None,
         text: str | None = None,
+        method: str | None = None,
         limit: int = 50,
     ) -> list[QuoteRow]:
-        """Stored quotes, newest first; ``speaker`` and ``about`` match a name or KB id."""
+        """Stored quotes, newest first; ``speaker`` and ``about`` match a name or KB id;
+        ``method`` is "rules" or "learned" (quotes stored without the field are "rules")."""
         where, params = [], []
+        if method:
+            where.append("coalesce(json_extract(q.data, '$.method'), 'rules') = ?")
+            params.append(method)
         if speaker:
             where.append(
                 "(q.speaker_kb = ? OR q.speaker LIKE ? ESCAPE '\\' OR "

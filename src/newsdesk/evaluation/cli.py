@@ -173,3 +173,83 @@ def events_command(
     click.echo(score.type_table())
     if verbose:
         click.echo("\n".join(f"  - {line}" for line in score.misses))
+
+
+@click.command("train-quotes")
+@click.option(
+    "--polnear",
+    "polnear_dir",
+    type=click.Path(file_okay=False),
+    help="PolNeAR split to learn from [default: shared/eval/polnear/data/train].",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default="src/newsdesk/data/attribution_model.json",
+    show_default=True,
+    help="Where to write the model (JSON feature weights).",
+)
+@click.option(
+    "--l2", type=click.FloatRange(min=0.0), default=3.0, show_default=True, help="L2 penalty."
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Learn a weight only for features seen this often.",
+)
+@click.option(
+    "--prune",
+    type=click.FloatRange(min=0.0),
+    default=0.05,
+    show_default=True,
+    help="Drop weights smaller than this (a smaller file).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.6,
+    show_default=True,
+    help="Probability a candidate needs to become a quote.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Learn from the first N articles only.")
+@click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
+def train_quotes_command(
+    polnear_dir: str | None,
+    out_path: str,
+    l2: float,
+    min_count: int,
+    prune: float,
+    threshold: float,
+    limit: int | None,
+    model: str | None,
+) -> None:
+    """Learn the attribution fallback (docs/quotes.md) from PolNeAR's train split."""
+    from ..errors import EvalError
+    from ..pipeline import Analyzer
+    from .data import eval_dir
+    from .train_quotes import train_attribution_model, write_model
+
+    try:
+        folder = Path(polnear_dir) if polnear_dir else eval_dir() / "polnear" / "data" / "train"
+        if not (folder / "text").is_dir():
+            raise EvalError("no PolNeAR split here (text/ and attributions/)", source=str(folder))
+        trained = train_attribution_model(
+            folder,
+            Analyzer.load(model),
+            l2=l2,
+            min_count=min_count,
+            prune=prune,
+            threshold=threshold,
+            limit=limit,
+        )
+    except NewsdeskError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    write_model(trained, Path(out_path))
+    click.echo(
+        f"{trained['examples']} candidates ({trained['positives']} attributions), "
+        f"{len(trained['weights'])} weights -> {out_path}"
+    )
