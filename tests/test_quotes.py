@@ -275,3 +275,17 @@ def test_a_participle_after_a_denial_is_the_deniers(quotes):
     assert denied.content.text == "that its ships had entered Taiwanese waters"
     assert saying.content.text == "they were carrying out routine patrols"
     assert saying.speaker.mention.text == denied.speaker.mention.text
+
+
+def test_a_headline_source_and_colon_attribute_the_rest(quotes):
+    text = (
+        "Poll: Clinton and Trump are in a dead heat before the first debate.\n\n"
+        "Note: the figures below are rounded to the nearest point.\n\n"
+        "Maria Lopez: The city must rebuild the bridge before winter."
+    )
+    found = {q.content.text: q for q in quotes(text) if q.cue and q.cue.text == ":"}
+    poll = found["Clinton and Trump are in a dead heat before the first debate."]
+    assert poll.speaker.mention.text == "Poll"
+    assert found["The city must rebuild the bridge before winter."].speaker.name == "Maria Lopez"
+    # "Note" is neither a name nor a source: a rubric, not an attribution
+    assert not any(c.startswith("the figures below") for c in found)

@@ -749,6 +749,8 @@ def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -
                         for t in name
                     )
                     or _transcript_name(match.group(1))
+                    or len(name) == 1
+                    and name[0].lemma_.lower() in _SOURCE_NOUNS
                 )
             ):
                 colon = offset + match.end(1)
