@@ -224,3 +224,9 @@ def test_train_quotes_command_writes_a_model_and_reports_errors(tmp_path):
     assert json.loads(out.read_text())["threshold"] == 0.6
     result = runner.invoke(main, ["train-quotes", "--polnear", str(tmp_path / "nothing")])
     assert result.exit_code == 1 and "no PolNeAR split here" in result.output
+    unwritable = str(tmp_path / "no" / "such" / "dir" / "m.json")
+    result = runner.invoke(
+        main, ["train-quotes", "--polnear", str(folder), "--out", unwritable, "--min-count", "1"]
+    )
+    assert result.exit_code == 1 and "cannot write the model" in result.output
+    assert result.output.count("\n") == 1  # one line, no traceback

@@ -186,9 +186,10 @@ def events_command(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
-    default="src/newsdesk/data/attribution_model.json",
+    default="attribution_model.json",
     show_default=True,
-    help="Where to write the model (JSON feature weights).",
+    help="Where to write the model (JSON feature weights). Use it with NEWSDESK_QUOTE_MODEL, "
+    "or write it over src/newsdesk/data/attribution_model.json in a checkout.",
 )
 @click.option(
     "--l2", type=click.FloatRange(min=0.0), default=3.0, show_default=True, help="L2 penalty."
@@ -245,10 +246,10 @@ def train_quotes_command(
             threshold=threshold,
             limit=limit,
         )
+        write_model(trained, Path(out_path))
     except NewsdeskError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    write_model(trained, Path(out_path))
     click.echo(
         f"{trained['examples']} candidates ({trained['positives']} attributions), "
         f"{len(trained['weights'])} weights -> {out_path}"

@@ -132,4 +132,7 @@ def train_attribution_model(
 
 
 def write_model(model: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(model, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise EvalError(f"cannot write the model: {error.strerror}", source=str(path)) from None
