@@ -474,3 +474,23 @@ def test_highlights_nest_and_split_overlapping_spans():
     assert str(render("<b>x</b>", [Layer(0, 3, "entity", "n0")])) == (
         '<p><mark class="hl k-entity" data-r="n0" tabindex="0">&lt;b&gt;</mark>x&lt;/b&gt;</p>'
     )
+
+
+def test_article_view_says_which_quotes_the_learned_fallback_found(client, store_path):
+    with Store(store_path) as store:
+        rows = store.quotes(method="learned", limit=1)
+    assert rows, "the test store has no learned quote"
+    (row,) = rows
+    page = client.get(f"/articles/{row.article_id}").text
+    assert f"learned {row.quote.confidence:.2f}" in page
+    island = re.search(r'<script type="application/json" id="records">(.*?)</script>', page, re.S)
+    records = json.loads(island.group(1))
+    found_by = [
+        r for r in records.values() if r["kind"] == "quote" and r["raw"]["method"] == "learned"
+    ]
+    assert found_by and all(
+        any(row[0] == "Found by" and "learned fallback" in row[1] for row in r["rows"])
+        for r in found_by
+    )
+    rules = [r for r in records.values() if r["kind"] == "quote" and r["raw"]["method"] == "rules"]
+    assert rules and not any(row[0] == "Found by" for r in rules for row in r["rows"])

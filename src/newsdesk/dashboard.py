@@ -208,6 +208,8 @@ def article_view(analysis: Analysis) -> dict[str, Any]:
         ]
         rows += [_ref_row("Addressee", quote_.addressee, analysis)] if quote_.addressee else []
         rows.append(["Words", quote_.content.text, None])
+        if quote_.method == "learned":
+            rows.append(["Found by", f"the learned fallback ({quote_.confidence:.2f})", None])
         records[ref] = {
             "kind": "quote",
             "title": f"Quote by {speaker.name}" if speaker else "Quote",
