@@ -230,3 +230,17 @@ def test_train_quotes_command_writes_a_model_and_reports_errors(tmp_path):
     )
     assert result.exit_code == 1 and "cannot write the model" in result.output
     assert result.output.count("\n") == 1  # one line, no traceback
+
+
+def test_the_writers_hedges_are_not_learned_quotes(analyze, tmp_path, monkeypatch):
+    # a model that takes everything: hedges and namings still give no quote
+    monkeypatch.setenv(MODEL_ENV, str(write_model(tmp_path / "m.json", {}, bias=4.0)))
+    text = (
+        "North Korea appears to be preparing a launch. The group, known for its raids on "
+        "border towns, seems to be growing. Officials know that the talks will fail."
+    )
+    quotes = analyze(text).quotes
+    learned = {q.cue.text for q in quotes if q.method == "learned" and q.cue}
+    assert learned and not learned & {"appears", "known for", "seems", "known"}
+    # "know" with a subject is a stated belief, not a hedge
+    assert "that the talks will fail" in {q.content.text for q in quotes}

@@ -124,6 +124,20 @@ def subject_of(token: Token) -> Token | None:
     return None
 
 
+def writers_hedge(token: Token) -> bool:
+    """ "North Korea appears to be preparing a launch", "seems to", "a group known for ...":
+    the writer hedging or naming, which PolNeAR marks as a sourceless attribution but no
+    analyst reads as anyone's statement. The fallback leaves these out."""
+    lemma = token.lemma_.lower()
+    if lemma in _RAISING:
+        return True
+    return (
+        lemma == "know"
+        and token.tag_ == "VBN"
+        and not any(c.dep_ in ("agent", "nsubj") for c in token.children)
+    )
+
+
 def _speaker_kind(subject: Token | None) -> str:
     if subject is None:
         return "none"

@@ -28,7 +28,14 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from .attribution_model import Candidate, candidates, configured_model, features, subject_of
+from .attribution_model import (
+    Candidate,
+    candidates,
+    configured_model,
+    features,
+    subject_of,
+    writers_hedge,
+)
 from .records import Entity, EntityRef, Quote
 from .records import Span as TextSpan
 
@@ -1091,6 +1098,8 @@ def _leftovers(
         cue = candidate.cue
         if in_content[cue.idx] or _inside_segment(cue.idx, quoted):
             continue
+        if writers_hedge(cue):
+            continue  # "appears to be preparing", "known as": nobody's statement
         if candidate.kind in ("ccomp", "acl") and _relative(candidate.complement, lexicon):
             continue  # "remarks that Kyiv has not confirmed": about the words, not the words
         content = _span_chars(doc, candidate.start, candidate.end)
