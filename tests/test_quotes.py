@@ -80,6 +80,21 @@ def test_a_quote_split_by_its_cue_is_one_quote(quotes):
     assert found[0].kind == "direct"
 
 
+def test_the_sentence_after_the_cue_continues_the_quote(quotes):
+    text = (
+        "“We are not leaving,” Olena Marchuk said on Friday. “This is our home.” “We will "
+        "rebuild it.” The mayor left.\n\n“It is over,” one resident said. “Go,” Ivan Petrenko said."
+    )
+    found = quotes(text)
+    by_speaker = {q.speaker.name: q for q in found if q.speaker}
+    marchuk = by_speaker["Olena Marchuk"]
+    assert marchuk.content.text == text[: text.index(" The mayor")]
+    assert marchuk.kind == "direct"
+    # a passage with a cue of its own stays its own quote
+    assert by_speaker["Ivan Petrenko"].content.text == "“Go,”"
+    assert not any("The mayor" in q.content.text for q in found)
+
+
 def test_two_quoted_sentences_before_the_cue(quotes):
     text = "“The roads are closed. Nobody can leave,” the mayor said on Sunday."
     quote = one(quotes(text), "said")

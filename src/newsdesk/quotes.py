@@ -691,6 +691,8 @@ def _unattributed_segments(
                 or _cue_after(doc, text, segment, cues)
                 or _continuation(segment, previous_segment, found + extra, text)
             )
+            if item is None and _next_sentence(segment, found + extra, text):
+                continue
             if item is not None:
                 extra.append(item)
         previous_segment = segment
@@ -837,6 +839,35 @@ def _after_colon(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | 
         return None
     verb = verbs[-1]
     return _Found("direct", (segment.start, segment.end), _cue_range(verb), _subject(verb))
+
+
+_CUE_SENTENCE_END = re.compile(r"[^.!?\n“”\"]{0,60}[.!?][ \t\xa0]*")
+
+
+def _next_sentence(segment: Segment, found: list[_Found], text: str) -> bool:
+    """'"A," Smith said. "B."': B opens the sentence after the one that ends with Smith's cue,
+    in the same paragraph, with no cue of its own; or B follows A's closing mark directly
+    ('"A." "B."'). It is Smith's too: his quote's content runs
+    on to B's end, as a quote split by its cue does (PolNeAR makes it one attribution)."""
+    owner = next(
+        (
+            f
+            for f in found
+            if f.kind in ("direct", "mixed")
+            and f.content[1] <= segment.start
+            and (
+                f.cue is not None
+                and f.cue[1] <= segment.start
+                and _CUE_SENTENCE_END.fullmatch(text, f.cue[1], segment.start)
+                or not text[f.content[1] : segment.start].strip(" \t\xa0")
+            )
+        ),
+        None,
+    )
+    if owner is None:
+        return False
+    owner.content = (owner.content[0], segment.end)
+    return True
 
 
 def _continuation(
