@@ -201,6 +201,43 @@ def test_a_transcript_names_its_speakers_in_capitals(quotes):
     assert not any(q.content.text.startswith('"PENCE') for q in found)
 
 
+def test_a_verb_and_a_colon_or_comma_open_the_next_quote(quotes):
+    text = (
+        'The pollster continued:\n\n"The health issue is very much a partisan issue, and '
+        'the numbers show it."\n\nDouglas Brinkley, a historian who attended the session, '
+        'recalled in an interview, "Out of nowhere, he turned to the climate."'
+    )
+    found = quotes(text)
+    opened = {q.cue.text: q for q in found if q.cue}
+    assert opened["continued"].content.text.startswith('"The health issue')
+    assert opened["continued"].kind == "direct"
+    assert opened["recalled"].speaker.name == "Douglas Brinkley"
+    assert opened["recalled"].content.text == '"Out of nowhere, he turned to the climate."'
+    # a comma after a verb that says nothing opens no quote
+    assert not quotes('The crowd waited, "Go home" written on their signs.')
+
+
+def test_a_dash_and_a_signature_attribute_a_quote(quotes):
+    text = (
+        "“He is ignorant of our culture and lives.”― Beck Pimentel\n"
+        "“No sympathy for the workers of this country.” ― Nell Carden Grey.\n"
+        "“The vote is over.” ― and the crowd left the hall."
+    )
+    found = [q for q in quotes(text) if q.cue and q.cue.text == "―"]
+    assert [q.speaker.name for q in found] == ["Beck Pimentel", "Nell Carden Grey"]
+    assert found[0].content.text == "“He is ignorant of our culture and lives.”"
+
+
+def test_a_dash_parsed_as_a_subject_is_not_the_speaker(quotes):
+    text = (
+        "Clinton noted that Trump has not paid federal income taxes ― as was true for the few "
+        "years his tax returns were made public ― Trump boasted, “That makes me smart.”"
+    )
+    quote = one(quotes(text), "boasted")
+    assert quote.speaker.name == "Donald Trump" or quote.speaker.mention.text == "Trump"
+    assert quote.content.text == "“That makes me smart.”"
+
+
 def test_a_dash_after_a_space_still_attributes(quotes):
     text = (
         "“How did we get this low?”\u00a0― Jacklyn Ashley\u00a0 “Trump must stop portraying "

@@ -70,6 +70,7 @@ class Cues:
     nouns: frozenset[str]
     addressee: frozenset[str]
     prepositions: dict[str, frozenset[str]]
+    openers: frozenset[str] = frozenset()  # speech verbs, and verbs that only open a quote
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +84,7 @@ def load_cues() -> Cues:
         nouns=frozenset(data["cue_nouns"]),
         addressee=frozenset(data["addressee_verbs"]),
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
+        openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
     )
 
 
@@ -499,7 +501,9 @@ def _subject(verb: Token) -> Token | None:
         agent = next((c for c in current.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
-        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
+        # a dash or a stray mark parsed as a subject ("made public ― Trump boasted") is not one
+        subject = next((c for c in subjects if any(ch.isalnum() for ch in c.text)), None)
         if subject is not None and subject.dep_ == "nsubjpass" and current.i == verb.i:
             return None  # "is expected to", "has been criticized": no source without "by X"
         if subject is not None:
@@ -687,7 +691,7 @@ def _unattributed_segments(
         claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
         if not claimed and _words(text[segment.start : segment.end]) >= 4:
             item = (
-                _after_colon(doc, text, segment, cues)
+                _after_colon(doc, text, segment, cues, found + extra)
                 or _cue_after(doc, text, segment, cues)
                 or _continuation(segment, previous_segment, found + extra, text)
             )
@@ -710,16 +714,28 @@ def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | No
             break  # the cue is in the quote's paragraph, never the next one
         if not token.is_space:  # "”\xa0― Name"
             window.append(token)
-    if window and window[0].text in ("―", "—", "–", "-", "--"):
+    if window and window[0].text.lstrip(_CLOSE + "’") in _DASHES:  # "”―" is one token
         names = [t for t in window[1:] if not t.is_space][:2]
         person = next((t for t in names if t.ent_type_ in ("PERSON", "ORG")), None)
+        signature = None
+        if _byline(window[1:], text):  # "― Adriana Rodarte": a name the model did not tag
+            last = [t for t in window[1:] if t.text != "."][-1]
+            start, end = window[1].idx, last.idx + len(last.text)
+            tagged = person is not None and any(
+                e.start_char <= start and end <= e.end_char for e in doc.ents
+            )
+            if not tagged:  # (or tagged in part: "Nell" of "Nell Carden Grey")
+                person = window[1]
+                signature = EntityRef(None, text[start:end], TextSpan(start, end, text[start:end]))
         if person is not None:
             dash = window[0]
+            mark = dash.idx + len(dash.text) - len(dash.text.lstrip(_CLOSE + "’"))
             return _Found(
                 "direct",
                 (segment.start, segment.end),
-                (dash.idx, dash.idx + len(dash)),
+                (mark, dash.idx + len(dash)),
                 person,
+                speaker=signature,
                 rule="dash",
             )
         return None
@@ -735,6 +751,26 @@ def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | No
                     "direct", (segment.start, segment.end), _cue_range(token), subject, rule="after"
                 )
     return None
+
+
+_DASHES = ("―", "—", "–", "-", "--")
+
+
+def _byline(tokens: Sequence[Token], text: str) -> bool:
+    """'Adriana Rodarte', 'Julie A. Diaz Martinez.': what follows a dash up to the paragraph's
+    end is a short capitalised name (an epigraph's or a reader's signature)."""
+    words = [t for t in tokens if not t.is_space][:6]
+    if words and words[-1].text == ".":
+        words = words[:-1]
+    if not words or len(words) > 5:
+        return False
+    end = words[-1].idx + len(words[-1].text)
+    line_end = text.find("\n", end)
+    if text[end : len(text) if line_end < 0 else line_end].strip(" .\xa0\t"):
+        return False  # more text follows on the line: not a signature
+    return all(
+        t.text[:1].isupper() and t.is_alpha or re.fullmatch(r"[A-Z]\.", t.text) for t in words
+    )
 
 
 def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -> list[_Found]:
@@ -827,18 +863,37 @@ def _transcript_name(words: str) -> bool:
     )
 
 
-def _after_colon(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | None:
+def _after_colon(
+    doc: Doc, text: str, segment: Segment, cues: Cues, found: list[_Found]
+) -> _Found | None:
+    """'X said: "..."', 'Caddell continued:' (the passage perhaps in the next paragraph), and
+    'Trump said, "..."' where the parser lost the quote: a comma right after the verb and its
+    own words ("asked her,", "recalled in an interview,"), the verb with a subject and no other
+    quote of its own."""
     before = text[: segment.start].rstrip()
-    if not before.endswith(":"):
+    if not before.endswith((":", ",")):
         return None
-    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
-    if colon is None:
+    mark = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if mark is None:
         return None
-    verbs = [t for t in colon.sent if t.i < colon.start and t.lemma_.lower() in cues.speech]
+    verbs = [t for t in mark.sent if t.i < mark.start and t.lemma_.lower() in cues.openers]
     if not verbs:
         return None
     verb = verbs[-1]
-    return _Found("direct", (segment.start, segment.end), _cue_range(verb), _subject(verb))
+    subject = _subject(verb)
+    if subject is None and verb.dep_ == "acl" and verb.head.pos_ == "PROPN":
+        subject = verb.head  # "Brinkley, a historian ..., recalled," read as a participle
+    if before.endswith(","):
+        between = doc[verb.i + 1 : mark.start]
+        if (
+            verb.pos_ not in ("VERB", "AUX")
+            or len(between) > 6
+            or any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in between)
+            or subject is None
+            or any(f.cue is not None and f.cue[0] == verb.idx for f in found)
+        ):
+            return None
+    return _Found("direct", (segment.start, segment.end), _cue_range(verb), subject)
 
 
 _CUE_SENTENCE_END = re.compile(r"[^.!?\n“”\"]{0,60}[.!?][ \t\xa0]*")
