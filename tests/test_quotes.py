@@ -95,6 +95,20 @@ def test_the_sentence_after_the_cue_continues_the_quote(quotes):
     assert not any("The mayor" in q.content.text for q in found)
 
 
+def test_a_quoted_sentence_after_the_speakers_description_is_theirs(quotes):
+    text = (
+        "“We will rebuild,” said Harsh Pant, the vice president of studies at the Observer "
+        "Research Foundation in New Delhi. “So it is necessary for India to stay engaged with "
+        "Mauritius.” The talks ended.\n“Prices will rise,” the minister said.\n“Nobody knows "
+        "what comes next for the island and its people.”"
+    )
+    found = quotes(text)
+    pant = next(q for q in found if q.speaker and q.speaker.name == "Harsh Pant")
+    assert pant.content.text.endswith("to stay engaged with Mauritius.”")
+    # a new paragraph is not the speaker's next words
+    assert not any(q.content.text.endswith("its people.”") and q.cue for q in found)
+
+
 def test_two_quoted_sentences_before_the_cue(quotes):
     text = "“The roads are closed. Nobody can leave,” the mayor said on Sunday."
     quote = one(quotes(text), "said")

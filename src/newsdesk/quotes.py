@@ -697,6 +697,8 @@ def _unattributed_segments(
             )
             if item is None and _next_sentence(segment, found + extra, text):
                 continue
+            if item is None and _standalone(doc, segment, found + extra):
+                continue
             if item is not None:
                 extra.append(item)
         previous_segment = segment
@@ -921,6 +923,35 @@ def _next_sentence(segment: Segment, found: list[_Found], text: str) -> bool:
     )
     if owner is None:
         return False
+    owner.content = (owner.content[0], segment.end)
+    return True
+
+
+def _standalone(doc: Doc, segment: Segment, found: list[_Found]) -> bool:
+    """'..., said Harsh Pant, of the Observer Research Foundation. "So, to offset that, ..."': a
+    quoted passage that opens its sentence, with no cue of its own, in the paragraph of a direct
+    or mixed quote whose cue is in the sentence before, is that speaker's next words: the quote
+    runs on to it (PolNeAR makes it one attribution with two pieces)."""
+    span = doc.char_span(segment.start, segment.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    sentence = span[0].sent
+    if sentence.start < span.start - 1 or sentence.start == 0:
+        return False  # words before the mark: the passage does not open its sentence
+    before = doc[sentence.start - 1].sent
+    owners = [
+        f
+        for f in found
+        if f.cue is not None
+        and f.kind in ("direct", "mixed")
+        and f.content[1] <= segment.start
+        and (f.subject is not None or f.speaker is not None)
+        and before.start_char <= f.cue[0] < before.end_char
+        and "\n" not in doc.text[max(f.cue[1], f.content[1]) : segment.start]
+    ]
+    if not owners:
+        return False
+    owner = max(owners, key=lambda f: f.cue[0] if f.cue else 0)
     owner.content = (owner.content[0], segment.end)
     return True
 
