@@ -181,6 +181,10 @@ def test_unattributed_prose_gives_no_quote(quotes):
         ('"Go," he said.', [(0, 5)]),
         ("“Unclosed quote runs on", [(0, 23)]),
         ('It is 5" long', []),
+        # a straight quote left open: a mark after a full stop and before a word opens the
+        # next quote, and the open one ends with its first sentence
+        ('He said, "We act . Tensions rose. "No," they said.', [(9, 18), (34, 39)]),
+        ('He said "This is fine. It is." and "Go. Now."', [(8, 30), (35, 45)]),
     ],
 )
 def test_quote_segments(text, segments):

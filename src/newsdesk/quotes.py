@@ -116,12 +116,37 @@ def _paragraph_segments(paragraph: str, offset: int) -> Iterable[Segment]:
             char in _OPEN and _opens(paragraph, index) or _misprinted(paragraph, index)
         ):
             start = index
+        elif start is not None and char == '"' and _reopens(paragraph, index):
+            # 'said, "The use of force is ours . While ... "Unless ...': the first quote was never
+            # closed (a copy-editing slip); it ends with its first sentence, and this mark opens
+            end = _first_sentence_end(paragraph, start, index)
+            yield Segment(offset + start, offset + end)
+            start = index
         elif start is not None and char in _CLOSE and index > start + 1:
             end = index + (2 if paragraph[index + 1 : index + 2] == "\x01" else 1)
             yield Segment(offset + start, offset + end)
             start = None
     if start is not None and len(paragraph) - start > 3:
         yield Segment(offset + start, offset + len(paragraph), continues=True)
+
+
+def _reopens(paragraph: str, index: int) -> bool:
+    """A straight mark after a space and before a word, a sentence after the open quote began,
+    opens a quote: it cannot close one."""
+    return (
+        index > 0
+        and paragraph[index - 1] in " \t\xa0"
+        and paragraph[index + 1 : index + 2].isalnum()
+        and paragraph[index - 2 : index - 1] in ".?!"
+    )
+
+
+_SENTENCE_END = re.compile(r"[.?!](?=\s+[A-Z])")
+
+
+def _first_sentence_end(paragraph: str, start: int, limit: int) -> int:
+    match = _SENTENCE_END.search(paragraph, start + 1, limit)
+    return match.end() if match else limit - 1
 
 
 def _misprinted(paragraph: str, index: int) -> bool:
