@@ -109,6 +109,19 @@ def test_a_quoted_sentence_after_the_speakers_description_is_theirs(quotes):
     assert not any(q.content.text.endswith("its people.”") and q.cue for q in found)
 
 
+def test_a_short_reply_set_off_by_its_cue_is_a_quote(quotes):
+    text = (
+        'Reporters asked Howard Lutnick about a recession. "Absolutely not," he said. '
+        '"There is going to be no recession." The group, known as "the Squad," disagreed.'
+    )
+    found = quotes(text)
+    reply = one(found, "said")
+    assert reply.content.text.startswith('"Absolutely not,"')
+    assert reply.speaker.name == "Howard Lutnick"
+    # a short name in quotes is no reply
+    assert not any(q.content.text.startswith('"the Squad') for q in found)
+
+
 def test_two_quoted_sentences_before_the_cue(quotes):
     text = "“The roads are closed. Nobody can leave,” the mayor said on Sunday."
     quote = one(quotes(text), "said")

@@ -714,7 +714,13 @@ def _unattributed_segments(
     previous_segment: Segment | None = None
     for segment in segments:
         claimed = any(_overlap((segment.start, segment.end), c) for c in covered)
-        if not claimed and _words(text[segment.start : segment.end]) >= 4:
+        passage = text[segment.start : segment.end]
+        if not claimed and _words(passage) < 4 and re.search(r"\w[,?!][\"”']*$", passage):
+            # '"Absolutely not," he said.': a short reply, set off by its cue
+            item = _cue_after(doc, text, segment, cues)
+            if item is not None:
+                extra.append(item)
+        elif not claimed and _words(passage) >= 4:
             item = (
                 _after_colon(doc, text, segment, cues, found + extra)
                 or _cue_after(doc, text, segment, cues)
