@@ -183,6 +183,16 @@ def test_a_dash_attributes_a_quote(quotes):
     assert quote.speaker.mention.text.startswith("Sonya")
 
 
+def test_an_object_can_give_a_cue_verb_another_sense(quotes):
+    assert not quotes("Militants attacked a passenger train near Sibi on Tuesday.")
+    assert not quotes("The United States called a private meeting of the Security Council.")
+    # the same verbs with what was said
+    attacked = one(quotes("Trump attacked the newspaper for its coverage."), "attacked")
+    assert attacked.content.text.startswith("the newspaper")
+    called = one(quotes("Clinton called the vote a mistake."), "called")
+    assert called.content.text == "the vote a mistake"
+
+
 def test_unattributed_prose_gives_no_quote(quotes):
     assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
 

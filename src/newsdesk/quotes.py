@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -71,6 +71,13 @@ class Cues:
     addressee: frozenset[str]
     prepositions: dict[str, frozenset[str]]
     openers: frozenset[str] = frozenset()  # speech verbs, and verbs that only open a quote
+    # verb -> object lemmas that give it another sense ("attacked a train", "called a meeting")
+    not_speech: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def other_sense(self, verb: Token, obj: Token) -> bool:
+        return obj.lemma_.lower() in self.not_speech.get(verb.lemma_.lower(), ()) and not any(
+            c.dep_ in ("oprd", "xcomp", "ccomp") for c in verb.children
+        )
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +92,7 @@ def load_cues() -> Cues:
         addressee=frozenset(data["addressee_verbs"]),
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
+        not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
     )
 
 
@@ -222,7 +230,7 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         if lemma in cues.prepositions:
             yield from _prep_objects(token, cues.prepositions[lemma])
         if lemma in cues.objects:
-            yield from _objects(token)
+            yield from _objects(token, cues)
         if lemma in cues.intentions:
             yield from _intentions(token)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -433,9 +441,11 @@ def _inside(token: Token, verb: Token) -> bool:
     )
 
 
-def _objects(verb: Token) -> Iterable[_Found]:
+def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
     """ "accused Moscow of ...", "criticized the act as a crazy system", "called for X"."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is not None and cues.other_sense(verb, obj):
+        return  # "attacked a passenger train", "called a meeting"
     preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")]
     if obj is None and verb.lemma_.lower() == "call" and preps:
         obj = preps.pop(0)
@@ -1248,6 +1258,8 @@ def _leftovers(
             continue
         if writers_hedge(cue):
             continue  # "appears to be preparing", "known as": nobody's statement
+        if any(c.dep_ == "dobj" and lexicon.other_sense(cue, c) for c in cue.children):
+            continue  # "attacked a passenger train", "called a meeting of the council"
         if candidate.kind in ("ccomp", "acl") and _relative(candidate.complement, lexicon):
             continue  # "remarks that Kyiv has not confirmed": about the words, not the words
         content = _span_chars(doc, candidate.start, candidate.end)
