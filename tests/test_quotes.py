@@ -168,6 +168,16 @@ def test_pronoun_speaker_resolves_to_the_person_before(quotes):
     assert quote.speaker.mention.text == "He"
 
 
+def test_a_name_modifying_a_noun_is_no_antecedent(quotes):
+    text = (
+        "Marco Rubio said the Trump administration did not want a partition of Bosnia. "
+        '"The last thing the world needs is another crisis," he said.'
+    )
+    quote = next(q for q in quotes(text) if q.kind == "direct")
+    assert quote.speaker.mention.text == "he"
+    assert quote.speaker.name == "Marco Rubio"
+
+
 def test_conjoined_cues_split_the_content(quotes):
     text = "Zelensky said Kyiv would work with partners and stressed that peace must be just."
     found = quotes(text)

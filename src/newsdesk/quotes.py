@@ -1083,10 +1083,18 @@ class _Linker:
 
     def _last_of(self, types: tuple[str, ...], before: Token) -> Entity | None:
         limit = before.idx
-        for m_start, _end, entity in reversed(self.mentions):
-            if m_start < limit and entity.type in types:
+        for m_start, m_end, entity in reversed(self.mentions):
+            if m_start < limit and entity.type in types and not self._modifier(m_start, m_end):
                 return entity
         return None
+
+    def _modifier(self, start: int, end: int) -> bool:
+        """A name that only modifies a noun ("the Trump administration") is no antecedent."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        last = span[-1]
+        return last.dep_ == "compound" and not span.start <= last.head.i < span.end
 
     def by_surname(self, label: Span) -> EntityRef:
         """A transcript's "PENCE" or "MR. TRUMP": the person of the article whose name ends
