@@ -178,6 +178,15 @@ def test_a_name_modifying_a_noun_is_no_antecedent(quotes):
     assert quote.speaker.name == "Marco Rubio"
 
 
+def test_a_name_inside_a_quote_is_no_antecedent(quotes):
+    text = (
+        'Scott Snyder studies the peninsula. "It is in the interest of both Donald Trump and '
+        'Kim Jong Un to ensure that an agreement holds," he said.'
+    )
+    quote = next(q for q in quotes(text) if q.kind == "direct")
+    assert quote.speaker.name == "Scott Snyder"
+
+
 def test_conjoined_cues_split_the_content(quotes):
     text = "Zelensky said Kyiv would work with partners and stressed that peace must be just."
     found = quotes(text)

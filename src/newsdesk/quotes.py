@@ -206,9 +206,9 @@ def _rule_attributions(
     cues = load_cues()
     text = doc.text  # rebuilt by spaCy on every access: read it once
     segments = quote_segments(text)
-    linker = _Linker(doc, text, entities)
-    found: list[_Found] = []
     quoted = _quoted_offsets(segments)
+    linker = _Linker(doc, text, entities, quoted)
+    found: list[_Found] = []
     for token in doc:
         if not _inside_segment(token.idx, quoted):  # "I think" inside a quote is quoted speech
             found.extend(_attributions(token, cues))
@@ -1019,9 +1019,16 @@ def _words(text: str) -> int:
 class _Linker:
     """Resolves subject tokens to entities: mentions, appositions, pronouns, descriptors."""
 
-    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        text: str,
+        entities: Sequence[Entity],
+        quoted: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.doc = doc
         self.text = text
+        self.quoted = quoted or []  # inside quotation marks: named by the speaker, not the writer
         self.mentions = sorted((m.start, m.end, e) for e in entities for m in e.mentions)
         self.starts = [m[0] for m in self.mentions]
 
@@ -1084,12 +1091,18 @@ class _Linker:
     def _last_of(self, types: tuple[str, ...], before: Token) -> Entity | None:
         limit = before.idx
         for m_start, m_end, entity in reversed(self.mentions):
-            if m_start < limit and entity.type in types and not self._modifier(m_start, m_end):
+            if (
+                m_start < limit
+                and entity.type in types
+                and not self._modifier(m_start, m_end)
+                and not _inside_segment(m_start, self.quoted)
+            ):
                 return entity
         return None
 
     def _modifier(self, start: int, end: int) -> bool:
-        """A name that only modifies a noun ("the Trump administration") is no antecedent."""
+        """A name that only modifies a noun ("the Trump administration") is no antecedent; nor
+        is one inside quotation marks ('"... affecting Mr. Berisha," he said')."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             return False
