@@ -25,6 +25,12 @@ def one(found, cue: str):
     ("text", "cue", "speaker", "content"),
     [
         (
+            "The senator is calling for the successor to be named at once.",
+            "calling for",
+            "The senator",
+            "the successor to be named at once",
+        ),
+        (
             "Zelensky said Russia should not be rewarded for the war.",
             "said",
             "Zelensky",

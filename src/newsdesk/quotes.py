@@ -266,6 +266,9 @@ def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
         None,
     )
     subject = _subject(verb)
+    if prep is None and "for" in allowed:  # "called for compensation to be clawed back"
+        yield from _for_clause(verb, subject)
+        return
     if prep is None or (subject is None and not _passive(verb)):
         return
     tokens = [t for c in prep.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
@@ -275,6 +278,24 @@ def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
     yield _Found(
         "indirect", _char_range(tokens), (verb.idx, prep.idx + len(prep)), subject, rule="object"
     )
+
+
+def _for_clause(verb: Token, subject: Token | None) -> Iterable[_Found]:
+    """ "called for X to be Y", "pushed for the law to pass": the parser reads "for X to ..."
+    as a clause of its own, opened by "for"."""
+    for clause in verb.children:
+        mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ == "for"), None)
+        if (
+            clause.dep_ == "advcl"
+            and mark is not None
+            and clause.i > verb.i
+            and subject is not None
+        ):
+            tokens = [t for t in clause.subtree if t.i > mark.i]
+            if tokens:
+                cue = (verb.idx, mark.idx + len(mark.text))
+                yield _Found("indirect", _char_range(tokens), cue, subject, rule="object")
+            return
 
 
 def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
