@@ -218,6 +218,27 @@ def test_an_object_can_give_a_cue_verb_another_sense(quotes):
     assert called.content.text == "the vote a mistake"
 
 
+def test_a_stance_stated_with_an_adjective_or_noun(quotes):
+    cases = {
+        "Lindsey Graham has been critical of the deal.": ("critical of", "the deal"),
+        "Senator Ron Wyden, a critic of the trucking deal, voted no.": (
+            "critic of",
+            "the trucking deal",
+        ),
+        "The senator is a staunch opponent of the death penalty.": (
+            "opponent of",
+            "the death penalty",
+        ),
+    }
+    for text, (cue, content) in cases.items():
+        quote = one(quotes(text), cue)
+        assert quote.content.text == content
+        assert quote.speaker is not None
+    # the same words with no one holding a stance
+    assert not quotes("Water is critical to survival in the desert.")
+    assert not quotes("The critical part of the bridge collapsed.")
+
+
 def test_unattributed_prose_gives_no_quote(quotes):
     assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
 

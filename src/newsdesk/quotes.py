@@ -73,6 +73,8 @@ class Cues:
     openers: frozenset[str] = frozenset()  # speech verbs, and verbs that only open a quote
     # verb -> object lemmas that give it another sense ("attacked a train", "called a meeting")
     not_speech: dict[str, frozenset[str]] = field(default_factory=dict)
+    # adjective or noun -> prepositions that state a stance ("critical of", "opponent of")
+    stances: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def other_sense(self, verb: Token, obj: Token) -> bool:
         return obj.lemma_.lower() in self.not_speech.get(verb.lemma_.lower(), ()) and not any(
@@ -93,6 +95,7 @@ def load_cues() -> Cues:
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
         not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
+        stances={w: frozenset(p) for w, p in data.get("stance_words", {}).items()},
     )
 
 
@@ -237,6 +240,31 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         yield from _according_to(token)
     if token.pos_ == "NOUN" and lemma in cues.nouns:
         yield from _noun_cue(token)
+    if token.pos_ in ("ADJ", "NOUN", "VERB") and token.lower_ in cues.stances:
+        yield from _stance(token, cues.stances[token.lower_])
+
+
+def _stance(word: Token, allowed: frozenset[str]) -> Iterable[_Found]:
+    """ "Graham has been critical of Trump", "Kyiv is opposed to any deal", "X, a staunch
+    opponent of the death penalty": the holder is the copula's subject, or the described noun."""
+    prep = next(
+        (c for c in word.children if c.dep_ == "prep" and c.lower_ in allowed and c.i > word.i),
+        None,
+    )
+    objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")] if prep else []
+    if prep is None or not objects:
+        return
+    if word.dep_ in ("acomp", "attr") and word.head.lemma_ in ("be", "become", "remain", "seem"):
+        holder = _subject(word.head)
+    elif word.dep_ == "appos" and word.head.pos_ in ("PROPN", "NOUN"):
+        holder = word.head  # "Graham, a critic of the plan,"
+    else:
+        return
+    if holder is None:
+        return
+    tokens = [t for o in objects for t in o.subtree]
+    cue = (word.idx, prep.idx + len(prep.text))
+    yield _Found("indirect", _char_range(tokens), cue, holder, rule="object")
 
 
 def _parenthetical(verb: Token) -> Iterable[_Found]:
