@@ -239,6 +239,20 @@ def test_a_stance_stated_with_an_adjective_or_noun(quotes):
     assert not quotes("The critical part of the bridge collapsed.")
 
 
+def test_a_passive_cue_with_its_agent(quotes):
+    rejected = one(quotes("The proposal was rejected by Kyiv on Monday."), "rejected by")
+    assert rejected.content.text == "The proposal"
+    assert rejected.speaker.mention.text == "Kyiv"
+    backed = one(quotes("A peace plan backed by Beijing was presented."), "backed by")
+    assert backed.content.text == "A peace plan"
+    criticized = one(
+        quotes("The bill, which was criticized by Democrats, passed."), "criticized by"
+    )
+    assert criticized.content.text == "The bill"
+    assert not quotes("The passenger train was attacked by militants near Sibi.")
+    assert not quotes("The body was found by police near the river on Monday.")
+
+
 def test_unattributed_prose_gives_no_quote(quotes):
     assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
 

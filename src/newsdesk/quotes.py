@@ -59,6 +59,9 @@ _ATTITUDES = frozenset(
     skepticism scepticism optimism regret sympathy solidarity dismay alarm outrage disappointment
     satisfaction reservations objection objections willingness readiness fear fears""".split()
 )
+_WHO_WORDS = frozenset({"who", "which", "that"})
+# cues that say nothing with "by": "known by his initials", "found by police", "shown by data"
+_NOT_BY_AGENT = frozenset({"know", "find", "show", "feel", "see", "signal", "indicate"})
 _NP_DROP = {"relcl", "acl", "punct", "cc", "conj", "advcl", "appos", "prep"}
 
 
@@ -234,6 +237,8 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
             yield from _prep_objects(token, cues.prepositions[lemma])
         if lemma in cues.objects:
             yield from _objects(token, cues)
+        if lemma in cues.objects or lemma in cues.speech:
+            yield from _by_agent(token, cues)
         if lemma in cues.intentions:
             yield from _intentions(token)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -306,6 +311,36 @@ def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
     yield _Found(
         "indirect", _char_range(tokens), (verb.idx, prep.idx + len(prep)), subject, rule="object"
     )
+
+
+def _by_agent(verb: Token, cues: Cues) -> Iterable[_Found]:
+    """ "The proposal was rejected by Kyiv", "a peace plan backed by Washington": a passive cue
+    with its agent; the agent holds the view, the passive subject (or the noun the participle
+    describes) is what it is about."""
+    if verb.lemma_.lower() in _NOT_BY_AGENT:
+        return
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if agent is None or source is None:
+        return
+    cue = (verb.idx, agent.idx + len(agent.text))
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and subject.lower_ not in _WHO_WORDS:
+        if cues.other_sense(verb, subject) or subject.pos_ == "PRON":
+            return  # "the train was attacked by militants"; "they were backed by": about whom?
+        yield _Found("indirect", _char_range(list(subject.subtree)), cue, source, rule="object")
+    elif (
+        (verb.dep_ == "acl" or verb.dep_ == "relcl" and subject is not None)
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and verb.i > verb.head.i
+    ):
+        # "a plan backed by China"; "the bill, which was criticized by Democrats,"
+        noun = verb.head
+        if cues.other_sense(verb, noun):
+            return
+        own = {t.i for t in verb.subtree}
+        tokens = [t for t in noun.subtree if t.i not in own and t.i <= verb.i]
+        yield _Found("indirect", _char_range(tokens), cue, source, rule="object")
 
 
 def _for_clause(verb: Token, subject: Token | None) -> Iterable[_Found]:
