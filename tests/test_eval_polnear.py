@@ -11,6 +11,9 @@ from newsdesk.errors import EvalError
 from newsdesk.evaluation.polnear import (
     GoldArticle,
     GoldAttribution,
+    annotator_pairs,
+    as_quotes,
+    evaluate_agreement,
     evaluate_polnear,
     load_split,
     match_quotes,
@@ -202,3 +205,41 @@ def test_cli_quotes_prints_json_and_reports_a_missing_split(monkeypatch, tmp_pat
     result = runner.invoke(main, ["eval", "quotes", "--polnear", str(tmp_path)])
     assert result.exit_code == 1
     assert "no PolNeAR split here" in result.stderr
+
+
+def test_annotator_agreement_scores_the_second_annotator_against_the_first():
+    pairs = annotator_pairs(DEV)
+    # alpha has two files (b2 first in metadata, then a1); beta has one and is left out
+    assert [(g.name, len(g.attributions), len(o.attributions)) for g, o in pairs] == [
+        ("alpha", 3, 1)
+    ]
+    (quote,) = as_quotes(pairs[0][1])
+    assert (quote.content.text, quote.cue.text, quote.speaker) == (
+        "the bridge was closed",
+        "said",
+        None,
+    )
+    score = evaluate_agreement(DEV)
+    assert score.name == "polnear annotator agreement: 1 pairs of annotators"
+    # a1 found one of b2's three relations, with its cue but not its source
+    assert score.metrics["content_exact_precision"] == 1.0
+    assert score.metrics["content_overlap_recall"] == pytest.approx(1 / 3)
+    assert score.metrics["cue_recall"] == pytest.approx(1 / 3)
+    assert score.metrics["source_recall"] == 0.0
+    assert score.metrics["full_precision"] == 0.0
+
+
+def test_cli_quotes_agreement_loads_no_pipeline(monkeypatch):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+    from newsdesk.pipeline import Analyzer
+
+    def refuse(cls, model=None):
+        raise AssertionError("agreement needs no analyzer")
+
+    monkeypatch.setattr(Analyzer, "load", classmethod(refuse))
+    result = CliRunner().invoke(main, ["eval", "quotes", "--polnear", str(DEV), "--agreement"])
+    assert result.exit_code == 0, result.output
+    assert "annotator agreement: 1 pairs" in result.stdout
+    assert "cue_f1" in result.stdout

@@ -72,20 +72,34 @@ def seed_command(
 @click.option("--model", envvar="NEWSDESK_MODEL", help="spaCy pipeline to load.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="List the counts and each miss.")
+@click.option(
+    "--agreement",
+    is_flag=True,
+    help="Score PolNeAR's second annotators against the first instead of newsdesk: how far "
+    "people agree under the same metrics (articles annotated twice only).",
+)
 def quotes_command(
-    polnear_dir: str | None, limit: int | None, model: str | None, as_json: bool, verbose: bool
+    polnear_dir: str | None,
+    limit: int | None,
+    model: str | None,
+    as_json: bool,
+    verbose: bool,
+    agreement: bool,
 ) -> None:
     """Score quotes (content, source, cue) against PolNeAR attribution relations."""
     from ..errors import EvalError
     from ..pipeline import Analyzer
     from .data import eval_dir
-    from .polnear import evaluate_polnear
+    from .polnear import evaluate_agreement, evaluate_polnear
 
     try:
         folder = Path(polnear_dir) if polnear_dir else eval_dir() / "polnear" / "data" / "dev"
         if not (folder / "text").is_dir():
             raise EvalError("no PolNeAR split here (text/ and attributions/)", source=str(folder))
-        score = evaluate_polnear(folder, Analyzer.load(model), limit)
+        if agreement:
+            score = evaluate_agreement(folder)
+        else:
+            score = evaluate_polnear(folder, Analyzer.load(model), limit)
     except NewsdeskError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

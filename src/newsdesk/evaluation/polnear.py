@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError
-from ..records import Analysis, Quote, Span
+from ..records import Analysis, Article, EntityRef, Quote, Span
 from .metrics import PRF, Score
 
 METRICS = ("content_exact", "content_overlap", "source", "cue", "full")
@@ -147,6 +147,51 @@ def _annotation(folder: Path, name: str, annotators: Sequence[str]) -> Path:
             return path
     listed = "|".join(annotators) or "none listed in metadata.tsv"
     raise EvalError(f"no annotation file for {name} (annotators: {listed})", source=str(folder))
+
+
+def annotator_pairs(folder: Path) -> list[tuple[GoldArticle, GoldArticle]]:
+    """Every article of a split with two or more annotation files: the first annotator's (the
+    gold, as in ``load_split``) against each other one's, in metadata order."""
+    annotators = _annotators(folder.parent / "metadata.tsv")
+    pairs = []
+    for path in sorted((folder / "text").glob("*.txt")):
+        files = sorted((folder / "attributions").glob(f"{path.stem}_*.ann"))
+        if len(files) < 2:
+            continue
+        first = _annotation(folder, path.stem, annotators.get(path.stem, []))
+        gold = read_article(path, first)
+        pairs += [(gold, read_article(path, other)) for other in files if other != first]
+    return pairs
+
+
+def as_quotes(article: GoldArticle) -> tuple[Quote, ...]:
+    """An annotator's relations as quotes, so they can be scored like ours: each role by the
+    hull of its fragments; a source is a speaker with no entity."""
+
+    def hull(spans: tuple[Span, ...]) -> Span | None:
+        return Span.of(article.text, spans[0].start, spans[-1].end) if spans else None
+
+    quotes = []
+    for relation in article.attributions:
+        source = hull(relation.source)
+        speaker = EntityRef(None, source.text, source) if source is not None else None
+        content = hull(relation.content)
+        if content is None:  # read_article drops these already
+            continue
+        quotes.append(Quote("indirect", content, hull(relation.cue), speaker))
+    return tuple(quotes)
+
+
+def evaluate_agreement(folder: Path) -> Score:
+    """How far PolNeAR's annotators agree under our metrics: a second annotator's relations
+    scored as predictions against the first's, on the articles annotated twice or more."""
+    pairs = annotator_pairs(folder)
+    score = score_quotes(
+        (gold, Analysis(Article(id=gold.name, text=gold.text), quotes=as_quotes(other)))
+        for gold, other in pairs
+    )
+    score.name = f"polnear annotator agreement: {len(pairs)} pairs of annotators"
+    return score
 
 
 def load_split(folder: Path) -> list[GoldArticle]:
