@@ -128,6 +128,17 @@ def test_a_short_reply_set_off_by_its_cue_is_a_quote(quotes):
     assert not any(q.content.text.startswith('"the Squad') for q in found)
 
 
+def test_a_speakers_party_and_state_do_not_hide_the_cue(quotes):
+    text = (
+        '"He would be a great senator. Not good, great," Rep. Elijah E. Cummings (D-Md.) said '
+        "in a phone interview."
+    )
+    quote = one(quotes(text), "said")
+    assert quote.kind == "direct"
+    assert quote.speaker.name == "Elijah E. Cummings"
+    assert quote.content.text == '"He would be a great senator. Not good, great,"'
+
+
 def test_two_quoted_sentences_before_the_cue(quotes):
     text = "“The roads are closed. Nobody can leave,” the mayor said on Sunday."
     quote = one(quotes(text), "said")

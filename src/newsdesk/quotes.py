@@ -835,11 +835,13 @@ def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | No
     after = doc.char_span(segment.end, min(len(text), segment.end + 120), alignment_mode="expand")
     if after is None or not len(after):
         return None
-    window = []
-    for token in after[:9]:
-        if "\n" in token.text:
+    window: list[Token] = []
+    depth = 0  # inside "(D-Md.)": a speaker's party and state, skipped
+    for token in after[:20]:
+        if "\n" in token.text or len(window) == 9:
             break  # the cue is in the quote's paragraph, never the next one
-        if not token.is_space:  # "”\xa0― Name"
+        depth += (token.text == "(") - (token.text == ")")
+        if not token.is_space and depth == 0 and token.text != ")":  # "”\xa0― Name"
             window.append(token)
     if window and window[0].text.lstrip(_CLOSE + "’") in _DASHES:  # "”―" is one token
         names = [t for t in window[1:] if not t.is_space][:2]
