@@ -244,3 +244,14 @@ def test_the_writers_hedges_are_not_learned_quotes(analyze, tmp_path, monkeypatc
     assert learned and not learned & {"appears", "known for", "seems", "known"}
     # "know" with a subject is a stated belief, not a hedge
     assert "that the talks will fail" in {q.content.text for q in quotes}
+
+
+def test_material_acts_are_not_learned_quotes(analyze, tmp_path, monkeypatch):
+    # a model that takes everything: verbs the event lexicon reads only as deeds give no quote
+    monkeypatch.setenv(MODEL_ENV, str(write_model(tmp_path / "m.json", {}, bias=4.0)))
+    text = (
+        "A court sentenced Zamora to six years in prison on money-laundering charges. Both "
+        "countries withdrew ambassadors over the crackdown. The mayor hailed the agreement."
+    )
+    learned = {q.cue.text.split()[0] for q in analyze(text).quotes if q.method == "learned"}
+    assert learned and not learned & {"sentenced", "withdrew"}

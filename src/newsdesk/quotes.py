@@ -1365,6 +1365,8 @@ def _leftovers(
             continue
         if writers_hedge(cue):
             continue  # "appears to be preparing", "known as": nobody's statement
+        if cue.pos_ in ("VERB", "AUX") and cue.lemma_.lower() in _deeds():
+            continue  # "sentenced Zamora on charges", "withdrew ambassadors over": acts
         if any(c.dep_ == "dobj" and lexicon.other_sense(cue, c) for c in cue.children):
             continue  # "attacked a passenger train", "called a meeting of the council"
         if candidate.kind in ("ccomp", "acl") and _relative(candidate.complement, lexicon):
@@ -1381,6 +1383,25 @@ def _leftovers(
         ):
             continue
         yield candidate, content, cue_range
+
+
+_MATERIAL = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "SANCTION", "RETREAT", "AID", "PROTEST"})
+
+
+@lru_cache(maxsize=1)
+def _deeds() -> frozenset[str]:
+    """Verbs the event lexicon reads only as material acts ("sentence", "arrest", "withdraw",
+    "deploy", "block"), and no cue lexicon lists: for the learned fallback they report deeds, not
+    words, whatever PolNeAR's annotators sometimes marked."""
+    from .events import load_lexicon
+
+    cues = load_cues()
+    words = cues.speech | cues.objects | cues.intentions | cues.openers | set(cues.prepositions)
+    return frozenset(
+        lemma
+        for lemma, rules in load_lexicon().verbs.items()
+        if rules and all(r.type in _MATERIAL for r in rules) and lemma not in words
+    )
 
 
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
