@@ -255,3 +255,14 @@ def test_material_acts_are_not_learned_quotes(analyze, tmp_path, monkeypatch):
     )
     learned = {q.cue.text.split()[0] for q in analyze(text).quotes if q.method == "learned"}
     assert learned and not learned & {"sentenced", "withdrew"}
+
+
+def test_objects_that_hold_no_words_are_not_learned_quotes(analyze, tmp_path, monkeypatch):
+    monkeypatch.setenv(MODEL_ENV, str(write_model(tmp_path / "m.json", {}, bias=4.0)))
+    text = (
+        "The league issued a statement. Nigeria is seeing a wave of kidnappings. "
+        "Officials see the plan as a trap. The mayor hailed the agreement."
+    )
+    learned = {q.cue.text.split()[0] for q in analyze(text).quotes if q.method == "learned"}
+    assert "see" in learned  # an attitude: "see X as Y"
+    assert not learned & {"issued", "seeing"}

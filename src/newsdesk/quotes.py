@@ -1367,6 +1367,8 @@ def _leftovers(
             continue  # "appears to be preparing", "known as": nobody's statement
         if cue.pos_ in ("VERB", "AUX") and cue.lemma_.lower() in _deeds():
             continue  # "sentenced Zamora on charges", "withdrew ambassadors over": acts
+        if candidate.kind == "dobj" and _says_nothing(candidate, lexicon):
+            continue
         if any(c.dep_ == "dobj" and lexicon.other_sense(cue, c) for c in cue.children):
             continue  # "attacked a passenger train", "called a meeting of the council"
         if candidate.kind in ("ccomp", "acl") and _relative(candidate.complement, lexicon):
@@ -1383,6 +1385,19 @@ def _leftovers(
         ):
             continue
         yield candidate, content, cue_range
+
+
+def _says_nothing(candidate: Candidate, cues: Cues) -> bool:
+    """An object that holds no words: "issued a statement" (what it said is elsewhere), and
+    the experiential "Nigeria is seeing a wave of kidnappings", "hotels have seen a surge"."""
+    obj, cue = candidate.complement, candidate.cue
+    if obj.lemma_.lower() in cues.nouns and candidate.size <= 2:
+        return True
+    return (
+        cue.lemma_.lower() == "see"
+        and any(c.dep_ == "aux" and c.lemma_ in ("be", "have") for c in cue.children)
+        and not any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
+    )
 
 
 _MATERIAL = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "SANCTION", "RETREAT", "AID", "PROTEST"})
