@@ -453,3 +453,16 @@ def test_a_headline_source_and_colon_attribute_the_rest(quotes):
     assert found["The city must rebuild the bridge before winter."].speaker.name == "Maria Lopez"
     # "Note" is neither a name nor a source: a rubric, not an attribution
     assert not any(c.startswith("the figures below") for c in found)
+
+
+def test_a_headline_surname_and_colon_attribute_the_rest(quotes):
+    text = (
+        "Sanders: Clinton needs to 'get away from all of this personality stuff'\n\n"
+        "Sanders: 45 percent among likely voters in the state\n\n"
+        "Bernie Sanders said on Friday that the campaign must focus on issues."
+    )
+    found = {q.content.text: q for q in quotes(text) if q.cue and q.cue.text == ":"}
+    headline = found["Clinton needs to 'get away from all of this personality stuff'"]
+    assert headline.speaker.name == "Bernie Sanders"
+    # a poll's figures after a name are no statement
+    assert not any(c.startswith("45 percent") for c in found)

@@ -917,6 +917,7 @@ def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -
             if (
                 name is not None
                 and len(name)
+                and not match.group(2)[0].isdigit()  # "Trump: 45 percent": a poll's figures
                 and (
                     any(
                         t.ent_type_ == "PERSON" or t.ent_type_ == "ORG" and t.ent_kb_id_
@@ -925,12 +926,13 @@ def _headline_colon(doc: Doc, text: str, found: list[_Found], linker: _Linker) -
                     or _transcript_name(match.group(1))
                     or len(name) == 1
                     and name[0].lemma_.lower() in _SOURCE_NOUNS
+                    or linker.named(match.group(1))
                 )
             ):
                 colon = offset + match.end(1)
                 quoted = paragraph[match.start(2)] in _OPEN or paragraph[0] in _OPEN
                 speaker = None
-                if _transcript_name(match.group(1)):
+                if _transcript_name(match.group(1)) or linker.named(match.group(1)):
                     speaker = linker.by_surname(name)
                 extra.append(
                     _Found(
@@ -1194,6 +1196,16 @@ class _Linker:
             return False
         last = span[-1]
         return last.dep_ == "compound" and not span.start <= last.head.i < span.end
+
+    def named(self, words: str) -> bool:
+        """ "Sanders" in "Sanders: Clinton needs to ...": the surname of a person the article
+        names in full (the model often tags no entity in a headline's first words)."""
+        return any(
+            entity.type == "PERSON"
+            and len(entity.name.split()) > 1
+            and entity.name.split()[-1] == words
+            for _start, _end, entity in self.mentions
+        )
 
     def by_surname(self, label: Span) -> EntityRef:
         """A transcript's "PENCE" or "MR. TRUMP": the person of the article whose name ends
