@@ -264,6 +264,16 @@ def test_a_passive_cue_with_its_agent(quotes):
     assert not quotes("The body was found by police near the river on Monday.")
 
 
+def test_a_document_that_opens_the_clause_is_its_source(quotes):
+    poll = one(quotes("In this poll, Trump rose one point while Clinton fell."), "In")
+    assert poll.speaker.mention.text == "this poll"
+    assert poll.content.text == "Trump rose one point while Clinton fell"
+    # a statement is its author's; a time is nobody's
+    found = quotes("In a statement, the union called Clinton a champion of workers.")
+    assert [q.cue.text for q in found] == ["called"]
+    assert not quotes("In the morning, the troops left the city.")
+
+
 def test_unattributed_prose_gives_no_quote(quotes):
     assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
 

@@ -243,6 +243,8 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
             yield from _intentions(token)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         yield from _according_to(token)
+    if token.lower_ == "in" and token.dep_ == "prep":
+        yield from _in_source(token, cues)
     if token.pos_ == "NOUN" and lemma in cues.nouns:
         yield from _noun_cue(token)
     if token.pos_ in ("ADJ", "NOUN", "VERB") and token.lower_ in cues.stances:
@@ -561,6 +563,37 @@ def _intentions(verb: Token) -> Iterable[_Found]:
     yield _Found(
         "indirect", _char_range(list(xcomp.subtree)), _cue_range(verb), subject, rule="intention"
     )
+
+
+# documents that speak for themselves ("In this poll, Trump rose"); a statement, letter or
+# interview is its author's, who is the clause's subject ("In a statement, the union called")
+_DOCUMENTS = frozenset(
+    "poll survey report study filing complaint lawsuit indictment analysis assessment "
+    "document ruling judgment audit census".split()
+)
+
+
+def _in_source(prep: Token, cues: Cues) -> Iterable[_Found]:
+    """ "In this poll, Trump rose 1 point", "In a letter to Congress, the group warns ...": a
+    document that opens the clause is its source, when no speech verb of the clause names one."""
+    source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    clause = prep.head
+    if (
+        source is None
+        or source.lemma_.lower() not in _DOCUMENTS
+        or prep.i > clause.i
+        or clause.pos_ not in ("VERB", "AUX")
+        or clause.lemma_.lower() in cues.speech | cues.objects | cues.intentions
+        or any(c.dep_ == "ccomp" for c in clause.children)
+    ):
+        return
+    excluded = {t.i for t in prep.subtree}
+    tokens = [t for t in clause.subtree if t.i not in excluded and t.i > prep.right_edge.i]
+    tokens = [t for t in tokens if not (t.is_punct and t.i == prep.right_edge.i + 1)]
+    if tokens:
+        yield _Found(
+            "indirect", _char_range(tokens), (prep.idx, prep.idx + 2), source, rule="object"
+        )
 
 
 def _according_to(according: Token) -> Iterable[_Found]:
