@@ -274,6 +274,28 @@ def test_a_document_that_opens_the_clause_is_its_source(quotes):
     assert not quotes("In the morning, the troops left the city.")
 
 
+def test_an_as_clause_attributes_the_rest_of_the_sentence(quotes):
+    put = one(
+        quotes(
+            "The main requirement is a lawful source of income, as a Homeland Security memo put it."
+        ),
+        "put",
+    )
+    assert put.speaker.mention.text == "a Homeland Security memo"
+    assert put.content.text == "The main requirement is a lawful source of income"
+    told = one(
+        quotes(
+            "As the minister told reporters on Friday, the talks will resume next week in Geneva."
+        ),
+        "told",
+    )
+    assert told.content.text == "the talks will resume next week in Geneva"
+    # "as" with a verb that says nothing
+    assert not any(
+        q.cue and q.cue.text == "cheered" for q in quotes("He left as the crowd cheered.")
+    )
+
+
 def test_unattributed_prose_gives_no_quote(quotes):
     assert quotes("Heavy rain flooded the valley and closed two roads on Tuesday.") == ()
 

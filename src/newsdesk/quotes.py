@@ -233,6 +233,10 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         if lemma in cues.speech:
             yield from _clausal(token, cues)
             yield from _parenthetical(token)
+        if lemma in cues.speech or lemma == "put" and any(
+            c.dep_ == "dobj" and c.lower_ == "it" for c in token.children
+        ):
+            yield from _as_clause(token)
         if lemma in cues.prepositions:
             yield from _prep_objects(token, cues.prepositions[lemma])
         if lemma in cues.objects:
@@ -272,6 +276,33 @@ def _stance(word: Token, allowed: frozenset[str]) -> Iterable[_Found]:
     tokens = [t for o in objects for t in o.subtree]
     cue = (word.idx, prep.idx + len(prep.text))
     yield _Found("indirect", _char_range(tokens), cue, holder, rule="object")
+
+
+def _as_clause(verb: Token) -> Iterable[_Found]:
+    """ "..., as a Homeland Security memo put it", "Hawaii, as one of Mr. Obama's advisers
+    pointed out, normally does not get ...": the rest of the sentence is what was said."""
+    mark = next(  # "as" may be parsed as a preposition with no object
+        (
+            c
+            for c in verb.children
+            if c.lower_ == "as"
+            and (c.dep_ == "mark" or c.dep_ == "prep" and not list(c.children))
+            and c.i < verb.i
+        ),
+        None,
+    )
+    subject = _subject(verb)
+    if mark is None or subject is None or mark.i > subject.i:
+        return
+    sentence = verb.sent
+    end = next((t.i for t in verb.doc[verb.i + 1 : sentence.end] if t.is_punct), sentence.end)
+    tokens = [t for t in sentence if not mark.i <= t.i < end]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in _CLOSE:
+        tokens.pop()
+    while tokens and tokens[0].is_punct and tokens[0].text not in _OPEN:
+        tokens.pop(0)
+    if _words(" ".join(t.text for t in tokens)) >= 3:
+        yield _Found("indirect", _char_range(tokens), _cue_range(verb), subject)
 
 
 def _parenthetical(verb: Token) -> Iterable[_Found]:
