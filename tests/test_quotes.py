@@ -145,6 +145,14 @@ def test_two_quoted_sentences_before_the_cue(quotes):
     assert quote.content.text == "“The roads are closed. Nobody can leave,”"
 
 
+def test_an_object_verb_and_a_colon_open_a_quote(quotes):
+    text = "Senator Claire McCaskill scolded him: “The scientific community is against you.”"
+    (quote,) = quotes(text)
+    assert quote.kind == "direct" and quote.cue.text == "scolded"
+    assert quote.content.text == "“The scientific community is against you.”"
+    assert quote.speaker.name == "Claire McCaskill"
+
+
 def test_quote_after_a_colon_takes_that_speaker(quotes):
     text = "The spokesman said: “We have received no request from Kyiv for new talks.”"
     quote = one(quotes(text), "said")

@@ -233,8 +233,10 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         if lemma in cues.speech:
             yield from _clausal(token, cues)
             yield from _parenthetical(token)
-        if lemma in cues.speech or lemma == "put" and any(
-            c.dep_ == "dobj" and c.lower_ == "it" for c in token.children
+        if (
+            lemma in cues.speech
+            or lemma == "put"
+            and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
         ):
             yield from _as_clause(token)
         if lemma in cues.prepositions:
@@ -580,6 +582,13 @@ def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
     tokens += [
         t for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > obj.i for t in c.subtree
     ]  # "called the death 'a significant achievement'"
+    if (
+        len(tokens) == 1
+        and obj.pos_ == "PRON"
+        and obj.i + 1 < len(obj.doc)
+        and obj.nbor().text == ":"
+    ):
+        return  # 'scolded him: "..."': the words follow the colon
     yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb), rule="object")
 
 
@@ -1071,7 +1080,8 @@ def _after_colon(
     mark = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if mark is None:
         return None
-    verbs = [t for t in mark.sent if t.i < mark.start and t.lemma_.lower() in cues.openers]
+    words = cues.openers | cues.objects if before.endswith(":") else cues.openers
+    verbs = [t for t in mark.sent if t.i < mark.start and t.lemma_.lower() in words]
     if not verbs:
         return None
     verb = verbs[-1]
