@@ -296,6 +296,10 @@ def _as_clause(verb: Token) -> Iterable[_Found]:
     subject = _subject(verb)
     if mark is None or subject is None or mark.i > subject.i:
         return
+    if any(
+        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and c.lower_ != "it" for c in verb.children
+    ):
+        return  # "comes as the Kremlin said that ...": a while-clause with its own content
     sentence = verb.sent
     end = next((t.i for t in verb.doc[verb.i + 1 : sentence.end] if t.is_punct), sentence.end)
     tokens = [t for t in sentence if not mark.i <= t.i < end]
