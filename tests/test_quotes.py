@@ -298,10 +298,12 @@ def test_an_as_clause_attributes_the_rest_of_the_sentence(quotes):
         "told",
     )
     assert told.content.text == "the talks will resume next week in Geneva"
-    # "as" with a verb that says nothing
+    # "as" with a verb that says nothing, or that has its own content (a while-clause)
     assert not any(
         q.cue and q.cue.text == "cheered" for q in quotes("He left as the crowd cheered.")
     )
+    text = "The statement comes as the Kremlin said that much remains to be done on a deal."
+    assert [q.content.text for q in quotes(text)] == ["that much remains to be done on a deal"]
 
 
 def test_unattributed_prose_gives_no_quote(quotes):

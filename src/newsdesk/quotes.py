@@ -296,8 +296,10 @@ def _as_clause(verb: Token) -> Iterable[_Found]:
     subject = _subject(verb)
     if mark is None or subject is None or mark.i > subject.i:
         return
+    told = verb.lemma_.lower() in load_cues().addressee  # "as he told reporters"
     if any(
-        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and c.lower_ != "it" for c in verb.children
+        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and c.lower_ != "it" and not told
+        for c in verb.children
     ):
         return  # "comes as the Kremlin said that ...": a while-clause with its own content
     sentence = verb.sent
