@@ -212,6 +212,16 @@ def test_a_name_inside_a_quote_is_no_antecedent(quotes):
     assert quote.speaker.name == "Scott Snyder"
 
 
+def test_they_after_a_plural_speaker_with_no_entity(quotes):
+    text = (
+        "Rights groups tell VOA that all eight men remain in Thai custody. They say the five in "
+        "prison face the greatest risk."
+    )
+    they = next(q for q in quotes(text) if q.speaker and q.speaker.mention.text == "They")
+    assert they.speaker.name == "Rights groups"
+    assert they.speaker.entity is None
+
+
 def test_conjoined_cues_split_the_content(quotes):
     text = "Zelensky said Kyiv would work with partners and stressed that peace must be just."
     found = quotes(text)

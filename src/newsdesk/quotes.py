@@ -1221,11 +1221,37 @@ class _Linker:
             end = max(end, pronoun.idx + len(pronoun.text))
         mention = TextSpan.of(self.text, start, end)
         entity = self._entity_of(subject)
+        if (
+            entity is None
+            and subject.lower_ == "they"
+            and previous is not None
+            and self._plural_speaker(subject, previous)  # "rights groups say ... They say"
+        ):
+            return EntityRef(None, previous.name, mention)
         if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             entity = self._antecedent(subject, previous)
         if entity is None:
             return EntityRef(None, mention.text, mention)
         return EntityRef(entity.id, entity.name, mention)
+
+    def _plural_speaker(self, pronoun: Token, previous: EntityRef) -> bool:
+        """The previous speaker was a plural noun with no entity ("rights groups",
+        "officials") and no organisation or country is the subject of a clause between it and
+        "they" (one named as addressee, place or modifier does not count)."""
+        if previous.entity is not None or previous.mention is None:
+            return False
+        start = previous.mention.start
+        if not start < pronoun.idx or pronoun.idx - start > 400:
+            return False
+        head = self.doc.char_span(start, previous.mention.end, alignment_mode="expand")
+        if head is None or head.root.tag_ not in ("NNS", "NNPS"):
+            return False
+        for m_start, m_end, entity in self.mentions:
+            if start < m_start < pronoun.idx and entity.type in ("ORG", "GPE", "NORP"):
+                span = self.doc.char_span(m_start, m_end, alignment_mode="expand")
+                if span is not None and span.root.dep_ in _SUBJECT_DEPS:
+                    return False
+        return True
 
     def _entity_of(self, head: Token) -> Entity | None:
         entity = self.entity_at(head.idx, head.idx + len(head.text))
