@@ -192,7 +192,7 @@ def extract_quotes(doc: Doc, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     found, quoted, linker = _rule_attributions(doc, entities)
     found += _learned(doc, found, quoted)
     found.sort(key=lambda f: f.content)
-    text = doc.text
+    text = linker.text  # doc.text is rebuilt by spaCy on every access
     quotes = []
     previous: EntityRef | None = None
     for item in found:
@@ -901,7 +901,7 @@ def _unattributed_segments(
             )
             if item is None and _next_sentence(segment, found + extra, text):
                 continue
-            if item is None and _standalone(doc, segment, found + extra):
+            if item is None and _standalone(doc, text, segment, found + extra):
                 continue
             if item is not None:
                 extra.append(item)
@@ -1136,7 +1136,7 @@ def _next_sentence(segment: Segment, found: list[_Found], text: str) -> bool:
     return True
 
 
-def _standalone(doc: Doc, segment: Segment, found: list[_Found]) -> bool:
+def _standalone(doc: Doc, text: str, segment: Segment, found: list[_Found]) -> bool:
     """'..., said Harsh Pant, of the Observer Research Foundation. "So, to offset that, ..."': a
     quoted passage that opens its sentence, with no cue of its own, in the paragraph of a direct
     or mixed quote whose cue is in the sentence before, is that speaker's next words: the quote
@@ -1156,7 +1156,7 @@ def _standalone(doc: Doc, segment: Segment, found: list[_Found]) -> bool:
         and f.content[1] <= segment.start
         and (f.subject is not None or f.speaker is not None)
         and before.start_char <= f.cue[0] < before.end_char
-        and "\n" not in doc.text[max(f.cue[1], f.content[1]) : segment.start]
+        and "\n" not in text[max(f.cue[1], f.content[1]) : segment.start]
     ]
     if not owners:
         return False
@@ -1467,7 +1467,7 @@ def _leftovers(
 ) -> Iterator[tuple[Candidate, tuple[int, int], tuple[int, int]]]:
     """Candidates (see attribution_model) outside quotes that no rule attribution touches:
     their content overlaps no found content and holds no found cue, their cue lies in none."""
-    size = len(doc.text) + 1
+    size = (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0) + 1  # len(doc.text)
     in_content = bytearray(size)  # 1 where a found quote's content is
     for start, end in (f.content for f in found):
         in_content[start:end] = b"\x01" * (end - start)
