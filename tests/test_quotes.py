@@ -222,6 +222,16 @@ def test_they_after_a_plural_speaker_with_no_entity(quotes):
     assert they.speaker.entity is None
 
 
+def test_a_surname_the_model_missed_links_to_the_full_name(quotes):
+    text = (
+        'Gary Samore, a former White House official, studies the region. "Unless both sides '
+        'change, there is no progress," said Samore.'
+    )
+    quote = next(q for q in quotes(text) if q.kind == "direct")
+    assert quote.speaker.mention.text == "Samore"
+    assert quote.speaker.name == "Gary Samore" and quote.speaker.entity is not None
+
+
 def test_conjoined_cues_split_the_content(quotes):
     text = "Zelensky said Kyiv would work with partners and stressed that peace must be just."
     found = quotes(text)

@@ -1230,6 +1230,8 @@ class _Linker:
             return EntityRef(None, previous.name, mention)
         if entity is None and subject.lower_ in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
             entity = self._antecedent(subject, previous)
+        if entity is None and subject.pos_ == "PROPN":
+            entity = self._surname(subject)  # "said Samore" after "Gary Samore", untagged
         if entity is None:
             return EntityRef(None, mention.text, mention)
         return EntityRef(entity.id, entity.name, mention)
@@ -1302,6 +1304,17 @@ class _Linker:
             return False
         last = span[-1]
         return last.dep_ == "compound" and not span.start <= last.head.i < span.end
+
+    def _surname(self, token: Token) -> Entity | None:
+        """The one person of the article named in full whose last name this token is."""
+        people = {
+            entity.id: entity
+            for _start, _end, entity in self.mentions
+            if entity.type == "PERSON"
+            and len(entity.name.split()) > 1
+            and entity.name.split()[-1] == token.text
+        }
+        return next(iter(people.values())) if len(people) == 1 else None
 
     def named(self, words: str) -> bool:
         """ "Sanders" in "Sanders: Clinton needs to ...": the surname of a person the article
