@@ -1086,8 +1086,13 @@ def _after_colon(
     mark = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if mark is None:
         return None
-    words = cues.openers | cues.objects if before.endswith(":") else cues.openers
-    verbs = [t for t in mark.sent if t.i < mark.start and t.lemma_.lower() in words]
+    colon = before.endswith(":")  # after a colon, object verbs open a quote too ("scolded him:")
+    verbs = [
+        t
+        for t in mark.sent
+        if t.i < mark.start
+        and (t.lemma_.lower() in cues.openers or colon and t.lemma_.lower() in cues.objects)
+    ]
     if not verbs:
         return None
     verb = verbs[-1]
@@ -1305,26 +1310,26 @@ class _Linker:
         last = span[-1]
         return last.dep_ == "compound" and not span.start <= last.head.i < span.end
 
-    def _surname(self, token: Token) -> Entity | None:
-        """The one person of the article named in full whose last name this token is."""
+    def _people_named(self, surname: str) -> list[Entity]:
+        """The persons of the article named in full whose last name is ``surname``."""
         people = {
             entity.id: entity
             for _start, _end, entity in self.mentions
             if entity.type == "PERSON"
             and len(entity.name.split()) > 1
-            and entity.name.split()[-1] == token.text
+            and entity.name.split()[-1] == surname
         }
-        return next(iter(people.values())) if len(people) == 1 else None
+        return list(people.values())
+
+    def _surname(self, token: Token) -> Entity | None:
+        """The one person of the article named in full whose last name this token is."""
+        people = self._people_named(token.text)
+        return people[0] if len(people) == 1 else None
 
     def named(self, words: str) -> bool:
         """ "Sanders" in "Sanders: Clinton needs to ...": the surname of a person the article
         names in full (the model often tags no entity in a headline's first words)."""
-        return any(
-            entity.type == "PERSON"
-            and len(entity.name.split()) > 1
-            and entity.name.split()[-1] == words
-            for _start, _end, entity in self.mentions
-        )
+        return bool(self._people_named(words))
 
     def by_surname(self, label: Span) -> EntityRef:
         """A transcript's "PENCE" or "MR. TRUMP": the person of the article whose name ends
