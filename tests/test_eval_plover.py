@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pycountry
 import pytest
-import yaml
 
 from newsdesk.errors import EvalError
 from newsdesk.evaluation.metrics import PRF
@@ -22,6 +21,7 @@ from newsdesk.evaluation.plover import (
     words,
 )
 from newsdesk.records import Actor, Analysis, Article, Event, Span
+from newsdesk.yamlfile import load_yaml
 
 GOLD = Path(__file__).parent / "data" / "plover" / "gold.json"
 CAMEO_ISO = Path(__file__).parent.parent / "src" / "newsdesk" / "data" / "cameo_iso.yaml"
@@ -72,7 +72,7 @@ def test_cameo_codes_map_to_iso_and_others_pass_through():
     assert iso_code("ROU") == "ROU"
     assert iso_code("USA") == "USA"
     assert iso_code("") is None and iso_code(None) is None
-    table = yaml.safe_load(CAMEO_ISO.read_text("utf-8"))
+    table = load_yaml(CAMEO_ISO.read_text("utf-8"))
     # Each mapped code is not an ISO code and maps to one.
     assert all(pycountry.countries.get(alpha_3=code) is None for code in table)
     assert all(pycountry.countries.get(alpha_3=iso) is not None for iso in table.values())

@@ -40,6 +40,12 @@ def test_plain_event_with_source_target_place_and_date(code):
     assert not (event.negated or event.future or event.conditional or event.hypothetical)
 
 
+def test_a_day_is_not_a_recipient(code):
+    event = only(code("Serbia agreed on Tuesday to reopen the border with Croatia."), "AGREE")
+    assert all(a.mention.text != "Tuesday" for a in event.target)
+    assert codes(event.source) == {"SRB"}
+
+
 def test_negation_is_a_flag(code):
     event = only(code("Israel did not attack the convoy, the army said."), "ASSAULT")
     assert event.negated

@@ -36,11 +36,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from .errors import NewsdeskError
 from .figures import same_subject
 from .records import Analysis, Entity, EntityRef, Span, to_dict
+from .yamlfile import YAMLError, load_yaml
 
 PLOVER_TYPES = frozenset(
     "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST "
@@ -103,8 +102,8 @@ def load_rules(path: str | Path) -> Rules:
     except OSError as error:
         raise RulesError(f"cannot read alert rules: {error.strerror}", source=str(path)) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+        data = load_yaml(text)
+    except YAMLError as error:
         raise RulesError(f"not YAML: {error}".splitlines()[0], source=str(path)) from None
     return parse_rules(data, source=str(path))
 

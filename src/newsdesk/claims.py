@@ -17,12 +17,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from .events import ActorResolver
 from .records import Claim, Entity, EntityRef, Quote, Response
 from .records import Span as TextSpan
+from .yamlfile import load_yaml
 
 _STOP = frozenset(
     "the a an of to in on at for and or but that this these those it its their his her they "
@@ -46,7 +46,7 @@ class ClaimWords:
 @lru_cache(maxsize=1)
 def load_claim_words() -> ClaimWords:
     text = resources.files("newsdesk").joinpath("data/claims.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return ClaimWords(
         responses={w: stance for stance, words in data["responses"].items() for w in words},
         response_nouns=dict(data["response_nouns"]),

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from .yamlfile import load_yaml
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\t"), " ")
@@ -50,9 +50,9 @@ def normalize_unicode(text: str) -> str:
 def load_patterns(extra: tuple[str, ...] = ()) -> Patterns:
     """The shipped patterns plus those of the user files in ``extra``."""
     shipped = resources.files("newsdesk").joinpath("data/cleaning.yaml").read_text("utf-8")
-    config = yaml.safe_load(shipped)
+    config = load_yaml(shipped)
     for path in extra:
-        user = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        user = load_yaml(Path(path).read_text("utf-8")) or {}
         for key in ("boilerplate", "byline", "signoff", "dateline"):
             config[key] = list(config[key]) + list(user.get(key, []))
         config["edge_lines"] = user.get("edge_lines", config["edge_lines"])

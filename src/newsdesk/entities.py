@@ -18,7 +18,6 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -30,6 +29,7 @@ from .places import Context, geocode
 from .records import Entity
 from .records import Span as TextSpan
 from .roles import Description, describe
+from .yamlfile import load_yaml
 
 ENTITY_LABELS = (
     "PERSON",
@@ -49,7 +49,7 @@ _POSSESSIVE = {"'s", "’s", "'", "’"}
 @lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
     text = resources.files("newsdesk").joinpath("data/honorifics.yaml").read_text("utf-8")
-    return frozenset(yaml.safe_load(text))
+    return frozenset(load_yaml(text))
 
 
 # Head words that make a proper-noun phrase an organisation, never a person.

@@ -23,12 +23,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from .kb import load_kb
 from .records import Actor, DateMention, Entity, EntityRef, Event, Quote
 from .records import Span as TextSpan
+from .yamlfile import load_yaml
 
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
 CONFLICTUAL = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"})
@@ -113,10 +113,10 @@ def lexicon_files() -> tuple[str, ...]:
 def load_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
     """The shipped lexicon (data/events.yaml) plus user files (``NEWSDESK_EVENTS``)."""
     text = resources.files("newsdesk").joinpath("data/events.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     for path in (*lexicon_files(), *extra):
         with open(path, encoding="utf-8") as handle:
-            user = yaml.safe_load(handle) or {}
+            user = load_yaml(handle) or {}
         for key, value in user.items():
             if isinstance(value, dict):
                 data.setdefault(key, {}).update(value)
@@ -835,7 +835,11 @@ class _Coder:
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ in ("prep", "dative", "agent") and prep.lower_ == spec:
-                    yield from (t for t in prep.children if t.dep_ == "pobj")
+                    yield from (  # "agreed on Wednesday": when, not with whom
+                        t
+                        for t in prep.children
+                        if t.dep_ == "pobj" and t.ent_type_ not in ("DATE", "TIME")
+                    )
 
     def _actors(self, token: Token | None, owner_search: bool = False) -> tuple[Actor, ...]:
         if token is None:

@@ -42,12 +42,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from .dates import resolve
 from .records import DateMention, Entity, EntityRef, Event, Figure, Quote
 from .records import Span as TextSpan
+from .yamlfile import load_yaml
 
 _DIGITS = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]+)?", re.I)
 _RANGE_TOKEN = re.compile(r"(\d[\d,]*(?:\.\d+)?)[-–—](\d[\d,]*(?:\.\d+)?)([a-z]+)?", re.I)
@@ -113,7 +113,7 @@ def _words(phrase: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     text = resources.files("newsdesk").joinpath("data/figures.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     hedges = frozenset(_words(h) for h in data["hedges"])
     bounds = {_words(k): str(v) for k, v in data["bounds"].items() if v}
     casualties = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from .yamlfile import load_yaml
 
 
 def normalise(name: str) -> str:
@@ -36,7 +36,7 @@ def country_codes() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 codes[normalise(value)] = country.alpha_3
-    aliases = yaml.safe_load(
+    aliases = load_yaml(
         resources.files("newsdesk").joinpath("data/country_aliases.yaml").read_text("utf-8")
     )
     for code, names in aliases.items():
@@ -83,7 +83,7 @@ def region_country(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _region_codes() -> dict[str, str]:
     text = resources.files("newsdesk").joinpath("data/regions.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return {normalise(n): code for code, names in data.items() if code != "REGION" for n in names}
 
 
@@ -91,7 +91,7 @@ def _region_codes() -> dict[str, str]:
 def _regions() -> tuple[str, ...]:
     """Regions and areas that GeoNames cities do not cover (data/regions.yaml)."""
     text = resources.files("newsdesk").joinpath("data/regions.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return tuple(name for names in data.values() for name in names)
 
 
@@ -100,7 +100,7 @@ def _country_display_names() -> dict[str, str]:
     import pycountry
 
     names = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
-    aliases = yaml.safe_load(
+    aliases = load_yaml(
         resources.files("newsdesk").joinpath("data/country_aliases.yaml").read_text("utf-8")
     )
     names.update({code: values[0] for code, values in aliases.items()})

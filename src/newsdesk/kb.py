@@ -19,10 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import gazetteer
 from .errors import InputError
+from .yamlfile import YAMLError, load_yaml
 
 KB_FILES = ("people", "organisations", "media", "armed_groups", "seats", "titles", "demonyms")
 
@@ -116,7 +115,7 @@ def country_entry(code: str) -> KBEntry:
 @lru_cache(maxsize=1)
 def _country_wikidata() -> dict[str, str]:
     text = resources.files("newsdesk").joinpath("data/country_wikidata.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(load_yaml(text))
 
 
 def user_kb_files() -> tuple[str, ...]:
@@ -152,14 +151,14 @@ def _shipped(name: str) -> list[Any]:
     path = resources.files("newsdesk").joinpath(f"data/kb/{name}.yaml")
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text("utf-8")) or []
+    data = load_yaml(path.read_text("utf-8")) or []
     return list(data.items()) if isinstance(data, dict) else list(data)
 
 
 def _user_file(path: str) -> dict[str, list[Any]]:
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        data = load_yaml(Path(path).read_text("utf-8")) or {}
+    except (OSError, YAMLError) as error:
         raise InputError(f"cannot read knowledge-base file: {error}", source=path) from error
     if not isinstance(data, dict) or not set(data) <= set(KB_FILES):
         raise InputError(f"a KB file holds only the keys {', '.join(KB_FILES)}", source=path)

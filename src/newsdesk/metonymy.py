@@ -11,8 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Span
+
+from .yamlfile import load_yaml
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 
@@ -20,7 +21,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, frozenset[str]]:
     text = resources.files("newsdesk").joinpath("data/metonymy.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return {key: frozenset(values) for key, values in data.items()}
 
 

@@ -25,7 +25,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .attribution_model import (
@@ -38,6 +37,7 @@ from .attribution_model import (
 )
 from .records import Entity, EntityRef, Quote
 from .records import Span as TextSpan
+from .yamlfile import load_yaml
 
 _OPEN = '“"«'
 _CLOSE = '”"»'
@@ -88,7 +88,7 @@ class Cues:
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     text = resources.files("newsdesk").joinpath("data/cues.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return Cues(
         speech=frozenset(data["speech_verbs"]),
         objects=frozenset(data["object_verbs"]) | frozenset(data.get("more_object_verbs", [])),

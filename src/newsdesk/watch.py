@@ -27,12 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ExtractionError, FeedError, InputError, NewsdeskError
 from .feeds import Feed, FeedItem, parse_feed
 from .fetch import Fetcher, FetchSettings, Response, TooLargeError
 from .ingest import Document, Options, content_hash, from_bytes, normalise_date
+from .yamlfile import YAMLError, load_yaml
 
 DEFAULT_INTERVAL = 900.0
 MAX_BACKOFF = 6 * 3600.0
@@ -80,10 +79,10 @@ class WatchConfig:
 def load_config(path: str | Path) -> WatchConfig:
     source = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8"))
+        data = load_yaml(Path(path).read_text("utf-8"))
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", source=source) from error
-    except yaml.YAMLError as error:
+    except YAMLError as error:
         raise InputError(f"not valid YAML: {error}", source=source) from error
     return parse_config(data, source)
 

@@ -38,10 +38,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import EvalError
 from ..records import Actor, Event
+from ..yamlfile import load_yaml
 from .metrics import PRF, Score
 
 LABELS = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
@@ -84,7 +83,7 @@ def plover_type(label: str) -> str:
 @lru_cache(maxsize=1)
 def _cameo_iso() -> dict[str, str]:
     text = resources.files("newsdesk").joinpath("data/cameo_iso.yaml").read_text("utf-8")
-    return {str(k).upper(): str(v).upper() for k, v in (yaml.safe_load(text) or {}).items()}
+    return {str(k).upper(): str(v).upper() for k, v in (load_yaml(text) or {}).items()}
 
 
 def iso_code(code: str | None) -> str | None:
