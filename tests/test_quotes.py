@@ -60,6 +60,36 @@ def one(found, cue: str):
             "Ukraine",
             "Moscow of shelling a hospital in Kharkiv",
         ),
+        (  # "on" is a preposition, not YAML 1.1's boolean, in the cue lexicon
+            "Senator Ana Ruiz called on the government to release the detainees.",
+            "called on",
+            "Ana Ruiz",
+            "the government to release the detainees",
+        ),
+        (
+            "The governor insisted on a full recount of the ballots.",
+            "insisted on",
+            "The governor",
+            "a full recount of the ballots",
+        ),
+        (
+            "Warren called for compensation to be clawed back from the executives.",
+            "called for",
+            "Warren",
+            "compensation to be clawed back from the executives",
+        ),
+        (
+            "The mayor likened the new rules to a tax on the poor.",
+            "likened",
+            "The mayor",
+            "the new rules to a tax on the poor",
+        ),
+        (
+            "The opposition blamed the blackout on the new grid operator.",
+            "blamed",
+            "The opposition",
+            "the blackout on the new grid operator",
+        ),
     ],
 )
 def test_indirect_quotes(quotes, text, cue, speaker, content):
@@ -528,3 +558,19 @@ def test_a_headline_surname_and_colon_attribute_the_rest(quotes):
     assert headline.speaker.name == "Bernie Sanders"
     # a poll's figures after a name are no statement
     assert not any(c.startswith("45 percent") for c in found)
+
+
+def test_a_clause_of_time_or_reason_is_not_what_was_said(quotes):
+    found = quotes("The crowd fell silent when the minister said it before the vote.")
+    assert not [q for q in found if q.content.text.startswith("before")]
+    found = quotes("The minister said after the vote that the budget would pass.")
+    assert one(found, "said").content.text == "that the budget would pass"
+    found = quotes("Barnier warned that, although unlikely, other states could decide to quit.")
+    assert one(found, "warned").content.text.startswith("that, although unlikely")
+
+
+def test_speaking_on_condition_of_anonymity_says_nothing(quotes):
+    text = "An official, who spoke on condition of anonymity, said the prison was full."
+    found = quotes(text)
+    assert [q.cue.text for q in found if q.cue] == ["said"]
+    assert not quotes("The envoy spoke on the sidelines of the summit in Doha.")

@@ -60,6 +60,11 @@ _ATTITUDES = frozenset(
     satisfaction reservations objection objections willingness readiness fear fears""".split()
 )
 _WHO_WORDS = frozenset({"who", "which", "that"})
+# a clause these open says when or why, not what: "said before he died" ("if" and "whether"
+# open questions: "asked if the talks would resume")
+_ADVERBIAL_MARKS = frozenset(
+    "after before when while because although though since until till once unless whereas as".split()
+)
 # cues that say nothing with "by": "known by his initials", "found by police", "shown by data"
 _NOT_BY_AGENT = frozenset({"know", "find", "show", "feel", "see", "signal", "indicate"})
 _NP_DROP = {"relcl", "acl", "punct", "cc", "conj", "advcl", "appos", "prep"}
@@ -78,6 +83,8 @@ class Cues:
     not_speech: dict[str, frozenset[str]] = field(default_factory=dict)
     # adjective or noun -> prepositions that state a stance ("critical of", "opponent of")
     stances: dict[str, frozenset[str]] = field(default_factory=dict)
+    # object verb -> prepositions after the object that carry the rest ("likened X to Y")
+    after_object: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def other_sense(self, verb: Token, obj: Token) -> bool:
         return obj.lemma_.lower() in self.not_speech.get(verb.lemma_.lower(), ()) and not any(
@@ -96,6 +103,7 @@ def load_cues() -> Cues:
         nouns=frozenset(data["cue_nouns"]),
         addressee=frozenset(data["addressee_verbs"]),
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
+        after_object={v: frozenset(p) for v, p in data.get("object_prepositions", {}).items()},
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
         not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
         stances={w: frozenset(p) for w, p in data.get("stance_words", {}).items()},
@@ -240,7 +248,9 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         ):
             yield from _as_clause(token)
         if lemma in cues.prepositions:
-            yield from _prep_objects(token, cues.prepositions[lemma])
+            yield from _prep_objects(
+                token, cues.prepositions[lemma], cues.not_speech.get(lemma, frozenset())
+            )
         if lemma in cues.objects:
             yield from _objects(token, cues)
         if lemma in cues.objects or lemma in cues.speech:
@@ -331,7 +341,9 @@ def _parenthetical(verb: Token) -> Iterable[_Found]:
     yield _Found("indirect", _char_range(tokens), _cue_range(verb), subject)
 
 
-def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
+def _prep_objects(
+    verb: Token, allowed: frozenset[str], not_speech: frozenset[str] = frozenset()
+) -> Iterable[_Found]:
     """ "spoke about X", "called on X to Y", "warned of X" (no object or clause of its own)."""
     if any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
         return
@@ -345,7 +357,10 @@ def _prep_objects(verb: Token, allowed: frozenset[str]) -> Iterable[_Found]:
         return
     if prep is None or (subject is None and not _passive(verb)):
         return
-    tokens = [t for c in prep.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
+    objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if any(o.ent_type_ in ("DATE", "TIME") or o.lemma_.lower() in not_speech for o in objects):
+        return  # "spoke on Monday", "spoke on condition of anonymity"
+    tokens = [t for c in objects for t in c.subtree]
     if not tokens:
         return
     tokens += [t for c in verb.children if c.dep_ == "xcomp" and c.i > prep.i for t in c.subtree]
@@ -386,7 +401,23 @@ def _by_agent(verb: Token, cues: Cues) -> Iterable[_Found]:
 
 def _for_clause(verb: Token, subject: Token | None) -> Iterable[_Found]:
     """ "called for X to be Y", "pushed for the law to pass": the parser reads "for X to ..."
-    as a clause of its own, opened by "for"."""
+    as a clause of its own, opened by "for", or as a bare "for" and a clause of the verb."""
+    bare = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ == "for" and c.i > verb.i and not list(c.children)
+        ),
+        None,
+    )
+    clause = next(
+        (c for c in verb.children if c.dep_ in ("ccomp", "advcl") and bare and c.i > bare.i),
+        None,
+    )
+    if bare is not None and clause is not None and subject is not None:
+        cue = (verb.idx, bare.idx + len(bare.text))
+        yield _Found("indirect", _char_range(list(clause.subtree)), cue, subject, rule="object")
+        return
     for clause in verb.children:
         mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ == "for"), None)
         if (
@@ -409,6 +440,7 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
         for c in verb.children
         if c.dep_ in ("ccomp", "parataxis")
         and _is_clause(c)
+        and not _adverbial(c)
         and _complement_side_ok(c, verb)
         and not _relative(c, cues)
     ]
@@ -443,6 +475,12 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
     if verb.lemma_.lower() in cues.addressee:
         addressee = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
     yield _Found("indirect", (start, end), _cue_range(verb), _subject(verb), addressee)
+
+
+def _adverbial(clause: Token) -> bool:
+    """A clause opened by "before", "when", "because" ... and no "that" or "whether"."""
+    marks = [m.lower_ for m in clause.children if m.dep_ == "mark"]
+    return bool(marks) and marks[0] in _ADVERBIAL_MARKS
 
 
 def _is_clause(token: Token) -> bool:
@@ -571,9 +609,20 @@ def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is not None and cues.other_sense(verb, obj):
         return  # "attacked a passenger train", "called a meeting"
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")]
-    if obj is None and verb.lemma_.lower() == "call" and preps:
+    lemma = verb.lemma_.lower()
+    allowed = cues.after_object.get(lemma, frozenset()) | {"of", "for", "as"}
+    preps = [
+        c
+        for c in verb.children
+        if c.dep_ == "prep"
+        and c.lower_ in allowed
+        and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children)  # "on Monday"
+    ]
+    if obj is None and lemma == "call" and preps:
         obj = preps.pop(0)
+        if not any(c.dep_ in ("pobj", "pcomp") for c in obj.children):
+            yield from _for_clause(verb, _subject(verb))  # "called for X to be clawed back"
+            return
     if obj is None or (_subject(verb) is None and not _passive(verb)):
         return
     topic = any(c.dep_ == "prep" for c in obj.children)
@@ -586,8 +635,11 @@ def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
         ]
     tokens = list(obj.subtree) + [t for p in preps if p.i > obj.i for t in p.subtree]
     tokens += [
-        t for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > obj.i for t in c.subtree
-    ]  # "called the death 'a significant achievement'"
+        t
+        for c in verb.children
+        if (c.dep_ in ("oprd", "xcomp") or c.dep_ == "dobj" and c.pos_ != "PRON") and c.i > obj.i
+        for t in c.subtree
+    ]  # "called the death 'a significant achievement'", "branded North Korea an outlaw nation"
     if (
         len(tokens) == 1
         and obj.pos_ == "PRON"
@@ -834,9 +886,20 @@ def _speaker_like(subject: Token, linker: _Linker) -> bool:
         return True
     if linker.entity_at(subject.idx, subject.idx + len(subject.text)) is not None:
         return True
-    return subject.lemma_.lower() in _SOURCE_NOUNS or any(
-        c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for c in subject.children
+    lemma = subject.lemma_.lower()
+    return (
+        lemma in _SOURCE_NOUNS
+        or lemma in _titles()
+        or any(c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for c in subject.children)
     )
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    """The one-word roles of the KB's title lexicon: "the mayor", "the governor", "the envoy"."""
+    from .kb import load_kb
+
+    return frozenset(w for w in load_kb().title_words() if " " not in w and "-" not in w)
 
 
 def _same_sentence(doc: Doc, segment: Segment, offset: int) -> bool:
