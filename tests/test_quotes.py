@@ -574,3 +574,21 @@ def test_speaking_on_condition_of_anonymity_says_nothing(quotes):
     found = quotes(text)
     assert [q.cue.text for q in found if q.cue] == ["said"]
     assert not quotes("The envoy spoke on the sidelines of the summit in Doha.")
+
+
+def test_a_reckoned_figure_is_its_reckoner_s_claim(analyzer):
+    text = "Local officials put the number of displaced at 12,000, while the army puts it lower."
+    analysis = analyzer.analyze_document(Document(text))
+    quote = one(analysis.quotes, "put")
+    assert quote.speaker.mention.text == "Local officials"
+    assert quote.content.text == "the number of displaced at 12,000"
+    (figure,) = [f for f in analysis.figures if f.span.text == "12,000"]
+    assert figure.claimed_by is not None and figure.claimed_by.name == "Local officials"
+    assert not analyzer.analyze_document(
+        Document("He put the book at the end of the shelf.")
+    ).quotes
+
+
+def test_a_noun_the_tagger_misread_still_cues(quotes):
+    found = quotes("The Ruiz campaign plans to use the senator and his wife as much as possible.")
+    assert one(found, "plans").content.text == "to use the senator and his wife as much as possible"

@@ -85,6 +85,8 @@ class Cues:
     stances: dict[str, frozenset[str]] = field(default_factory=dict)
     # object verb -> prepositions after the object that carry the rest ("likened X to Y")
     after_object: dict[str, frozenset[str]] = field(default_factory=dict)
+    reckoning: frozenset[str] = frozenset()  # "puts the toll at 300"
+    figure_nouns: frozenset[str] = frozenset()
 
     def other_sense(self, verb: Token, obj: Token) -> bool:
         return obj.lemma_.lower() in self.not_speech.get(verb.lemma_.lower(), ()) and not any(
@@ -104,6 +106,8 @@ def load_cues() -> Cues:
         addressee=frozenset(data["addressee_verbs"]),
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
         after_object={v: frozenset(p) for v, p in data.get("object_prepositions", {}).items()},
+        reckoning=frozenset(data.get("reckoning_verbs", [])),
+        figure_nouns=frozenset(data.get("figure_nouns", [])),
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
         not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
         stances={w: frozenset(p) for w, p in data.get("stance_words", {}).items()},
@@ -237,7 +241,7 @@ def _rule_attributions(
 
 def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
     lemma = token.lemma_.lower()
-    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB") or _parsed_as_verb(token):
         if lemma in cues.speech:
             yield from _clausal(token, cues)
             yield from _parenthetical(token)
@@ -257,6 +261,8 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
             yield from _by_agent(token, cues)
         if lemma in cues.intentions:
             yield from _intentions(token)
+        if lemma in cues.reckoning:
+            yield from _reckoning(token, cues)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         yield from _according_to(token)
     if token.lower_ == "in" and token.dep_ == "prep":
@@ -265,6 +271,16 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
         yield from _noun_cue(token)
     if token.pos_ in ("ADJ", "NOUN", "VERB") and token.lower_ in cues.stances:
         yield from _stance(token, cues.stances[token.lower_])
+
+
+def _parsed_as_verb(token: Token) -> bool:
+    """ "The campaign plans to employ ...", "Trump refuses to release ...": the tagger read a
+    noun where the parser hung a subject and a complement on the word, as on a verb."""
+    return (
+        token.tag_ == "NNS"
+        and any(c.dep_ == "nsubj" for c in token.children)
+        and any(c.dep_ in ("xcomp", "ccomp", "dobj") for c in token.children)
+    )
 
 
 def _stance(word: Token, allowed: frozenset[str]) -> Iterable[_Found]:
@@ -648,6 +664,27 @@ def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
     ):
         return  # 'scolded him: "..."': the words follow the colon
     yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb), rule="object")
+
+
+def _reckoning(verb: Token, cues: Cues) -> Iterable[_Found]:
+    """ "The UN puts the death toll at 300", "officials estimated the damage at $2 billion"."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+    subject = _subject(verb)
+    if (
+        obj is None
+        or at is None
+        or at.i < obj.i
+        or subject is None
+        or obj.lemma_.lower() not in cues.figure_nouns
+        or not any(t.like_num or t.ent_type_ in _AMOUNTS for t in at.subtree)
+    ):
+        return
+    tokens = list(obj.subtree) + list(at.subtree)
+    yield _Found("indirect", _char_range(tokens), _cue_range(verb), subject, rule="object")
+
+
+_AMOUNTS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
 def _intentions(verb: Token) -> Iterable[_Found]:
