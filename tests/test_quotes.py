@@ -73,10 +73,10 @@ def one(found, cue: str):
             "a full recount of the ballots",
         ),
         (
-            "Warren called for compensation to be clawed back from the executives.",
+            "Senator Ruiz called for compensation to be clawed back from the bank managers.",
             "called for",
-            "Warren",
-            "compensation to be clawed back from the executives",
+            "Ruiz",
+            "compensation to be clawed back from the bank managers",
         ),
         (
             "The mayor likened the new rules to a tax on the poor.",
@@ -592,3 +592,14 @@ def test_a_reckoned_figure_is_its_reckoner_s_claim(analyzer):
 def test_a_noun_the_tagger_misread_still_cues(quotes):
     found = quotes("The Ruiz campaign plans to use the senator and his wife as much as possible.")
     assert one(found, "plans").content.text == "to use the senator and his wife as much as possible"
+
+
+def test_a_that_clause_the_parser_hung_on_a_noun(quotes):
+    text = (
+        "On Monday, Foreign Minister Lindqvist told reporters during a press gaggle that she "
+        "believes leaders from Norway and Chile will meet at some point."
+    )
+    quote = one(quotes(text), "told")
+    assert quote.content.text.startswith("that she believes leaders")
+    assert quote.speaker.mention.text.endswith("Lindqvist")
+    assert not quotes("The minister spoke during the hours that the talks lasted.")

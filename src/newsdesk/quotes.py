@@ -461,6 +461,7 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
         and not _relative(c, cues)
     ]
     if not complements:
+        yield from _swallowed_that(verb)
         return
     first = sorted(complements, key=lambda c: (c.i < verb.i, c.i))[0]
     extra = [
@@ -491,6 +492,31 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
     if verb.lemma_.lower() in cues.addressee:
         addressee = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
     yield _Found("indirect", (start, end), _cue_range(verb), _subject(verb), addressee)
+
+
+def _swallowed_that(verb: Token) -> Iterable[_Found]:
+    """ "Rubio told VOA during a press gaggle that he believes ...": the parser made the clause
+    a relative clause of "gaggle" and hung "that" on a verb inside it, across the clause's own
+    subject (a crossing arc, which a real relative clause never has). The clause from "that"
+    is what was said."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in (c for c in noun.children if c.dep_ == "relcl"):
+                that = clause.doc[clause.left_edge.i]
+                if (
+                    that.lower_ == "that"
+                    and that.head.i != clause.i
+                    and that.head.i > clause.i
+                    and any(c.dep_ in _SUBJECT_DEPS and c.i > that.i for c in clause.children)
+                ):
+                    tokens = list(clause.doc[that.i : clause.right_edge.i + 1])
+                    addressee = next(
+                        (c for c in verb.children if c.dep_ in ("dobj", "dative")), None
+                    )
+                    yield _Found(
+                        "indirect", _char_range(tokens), _cue_range(verb), _subject(verb), addressee
+                    )
+                    return
 
 
 def _adverbial(clause: Token) -> bool:
