@@ -84,3 +84,47 @@ def test_mentions_carry_offsets_into_the_text():
     (entity,) = extract_entities(doc)
     mention = entity.mentions[0]
     assert doc.text[mention.start : mention.end] == mention.text == "Doha"
+
+
+def _parsed(words, heads, deps, pos, ent, kb_id=""):
+    doc = Doc(NLP.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    doc.ents = [Span(doc, ent[0], ent[1], label="PERSON", kb_id=kb_id)]
+    return EntityFixer()(doc)
+
+
+def test_an_untagged_first_name_joins_the_person():
+    doc = _parsed(
+        ["Ivanka", "Trump", "noted", "the", "rule", "."],
+        [1, 2, 2, 4, 2, 2],
+        ["compound", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ["PROPN", "PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+        (1, 2),
+        kb_id="donald-trump",
+    )
+    (ent,) = doc.ents
+    assert (ent.text, ent.label_, ent.kb_id_) == ("Ivanka Trump", "PERSON", "")
+
+
+def test_a_first_name_keeps_the_kb_person_it_names():
+    doc = _parsed(
+        ["Ursula", "Von", "der", "Leyen", "spoke"],
+        [3, 3, 3, 4, 4],
+        ["compound", "compound", "compound", "nsubj", "ROOT"],
+        ["PROPN", "PROPN", "PROPN", "PROPN", "VERB"],
+        (1, 4),
+        kb_id="ursula-von-der-leyen",
+    )
+    (ent,) = doc.ents
+    assert (ent.text, ent.kb_id_) == ("Ursula Von der Leyen", "ursula-von-der-leyen")
+
+
+@pytest.mark.parametrize("title", ["Publisher", "Senator", "Editor"])
+def test_a_title_before_a_name_does_not_join_it(title):
+    doc = _parsed(
+        [title, "Zamora", "spoke"],
+        [1, 2, 2],
+        ["compound", "nsubj", "ROOT"],
+        ["PROPN", "PROPN", "VERB"],
+        (1, 2),
+    )
+    assert [e.text for e in doc.ents] == ["Zamora"]

@@ -121,6 +121,8 @@ class EntityFixer:
         span = _trim(ent)
         if span is None:
             return None
+        if span.label_ == "PERSON":
+            span = self.with_first_name(span)
         label = span.label_
         if span.kb_id_:
             return span
@@ -140,6 +142,33 @@ class EntityFixer:
         elif label in ("ORG", "NORP") and gazetteer.is_place(span.text):
             label = "GPE"
         return Span(span.doc, span.start, span.end, label=label)
+
+    def with_first_name(self, span: Span) -> Span:
+        """ "Ivanka Trump" where the model tagged only "Trump" (which the KB would then read as
+        Donald Trump): an untagged capitalised name word compounded onto the person's name joins
+        it, unless it is a title, a place or a demonym."""
+        doc, start = span.doc, span.start
+        while start > 0 and span.start - start < 2:
+            word = doc[start - 1]
+            if not (
+                word.pos_ == "PROPN"
+                and word.dep_ == "compound"
+                and span.start <= word.head.i < span.end
+                and word.text[:1].isupper()
+                and word.text.isalpha()
+                and not word.ent_type_
+                and word.lower_ not in self.title_words
+                and word.lower_ not in load_kb().title_words()  # "Publisher Zamora"
+                and not gazetteer.is_place(word.text)
+                and not load_kb().demonym(word.text)
+            ):
+                break
+            start -= 1
+        if start == span.start:
+            return span
+        known = [e for e in load_kb().lookup(doc[start : span.end].text) if e.kind == "person"]
+        kb_id = known[0].id if len(known) == 1 else ""  # "Ursula Von der Leyen" stays linked
+        return Span(doc, start, span.end, label="PERSON", kb_id=kb_id)
 
     def is_titled_person(self, span: Span) -> bool:
         """ "spokesman Nabil Abdallah", "Ukraine's lead negotiator, Rustem Umerov", "Karin
