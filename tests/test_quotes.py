@@ -603,3 +603,25 @@ def test_a_that_clause_the_parser_hung_on_a_noun(quotes):
     assert quote.content.text.startswith("that she believes leaders")
     assert quote.speaker.mention.text.endswith("Lindqvist")
     assert not quotes("The minister spoke during the hours that the talks lasted.")
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (  # the cue hung on the subject of the clause it reports
+            "The difference now, she told me on Tuesday, is that the agency has more money.",
+            "The difference now, she told me on Tuesday, is that the agency has more money",
+        ),
+        (  # a finite clause with no "that", read by the parser as adverbial
+            "Ruiz said after the vote he would not accept the result.",
+            "he would not accept the result",
+        ),
+        (  # "that" a subordinator, where a relative "that" would be an argument
+            "She told a meeting of farm leaders that few people understood the risks of drought.",
+            "that few people understood the risks of drought",
+        ),
+    ],
+)
+def test_clauses_the_parser_attached_elsewhere(quotes, text, content):
+    (quote,) = quotes(text)
+    assert quote.content.text == content

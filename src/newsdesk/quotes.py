@@ -347,6 +347,8 @@ def _parenthetical(verb: Token) -> Iterable[_Found]:
     ):
         return
     head = verb.head
+    if head.dep_ in _SUBJECT_DEPS and not _is_clause(head):
+        head = head.head  # "The difference now, he told me, is that ...": hung on the subject
     if head.i == verb.i or not _is_clause(head):
         return
     own = {t.i for t in verb.subtree}
@@ -495,28 +497,51 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
 
 
 def _swallowed_that(verb: Token) -> Iterable[_Found]:
-    """ "Rubio told VOA during a press gaggle that he believes ...": the parser made the clause
-    a relative clause of "gaggle" and hung "that" on a verb inside it, across the clause's own
-    subject (a crossing arc, which a real relative clause never has). The clause from "that"
-    is what was said."""
-    for prep in (c for c in verb.children if c.dep_ == "prep" and c.i > verb.i):
-        for noun in (c for c in prep.children if c.dep_ == "pobj"):
-            for clause in (c for c in noun.children if c.dep_ == "relcl"):
-                that = clause.doc[clause.left_edge.i]
-                if (
-                    that.lower_ == "that"
-                    and that.head.i != clause.i
-                    and that.head.i > clause.i
-                    and any(c.dep_ in _SUBJECT_DEPS and c.i > that.i for c in clause.children)
-                ):
-                    tokens = list(clause.doc[that.i : clause.right_edge.i + 1])
-                    addressee = next(
-                        (c for c in verb.children if c.dep_ in ("dobj", "dative")), None
-                    )
-                    yield _Found(
-                        "indirect", _char_range(tokens), _cue_range(verb), _subject(verb), addressee
-                    )
-                    return
+    """A that-clause the parser made a relative clause of a noun after the cue: "Rubio told VOA
+    during a press gaggle that he believes ..." ("that" hung on a verb inside the clause, across
+    the clause's own subject: a crossing arc no real relative clause has), "told a meeting of
+    leaders that few people understood ..." ("that" a subordinator, where a relative "that" is
+    an argument). The clause from "that" is what was said. And "Trump said after the
+    convention he would not accept ...": a finite clause with its own subject and no
+    subordinator, read as adverbial."""
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+    for holder in [verb, *nouns]:
+        nouns += [
+            o
+            for p in holder.children
+            if p.dep_ == "prep" and p.i > verb.i
+            for o in p.children
+            if o.dep_ == "pobj"
+        ]
+    for noun in nouns:
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            that = clause.doc[clause.left_edge.i]
+            crossing = that.head.i != clause.i and that.head.i > clause.i
+            if (
+                that.lower_ == "that"
+                and (crossing or that.dep_ == "mark")
+                and any(c.dep_ in _SUBJECT_DEPS and c.i > that.i for c in clause.children)
+            ):
+                tokens = list(clause.doc[that.i : clause.right_edge.i + 1])
+                addressee = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
+                yield _Found(
+                    "indirect", _char_range(tokens), _cue_range(verb), _subject(verb), addressee
+                )
+                return
+    for clause in verb.children:
+        subject = next((s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass")), None)
+        if (
+            clause.dep_ == "advcl"
+            and clause.i > verb.i
+            and subject is not None
+            and not any(m.dep_ == "mark" for m in clause.children)
+            and (
+                clause.tag_ in ("VBD", "VBZ", "VBP") or any(a.tag_ == "MD" for a in clause.children)
+            )
+        ):
+            tokens = [t for t in clause.subtree if t.i >= subject.left_edge.i]
+            yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb))
+            return
 
 
 def _adverbial(clause: Token) -> bool:
