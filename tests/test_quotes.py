@@ -625,3 +625,19 @@ def test_a_that_clause_the_parser_hung_on_a_noun(quotes):
 def test_clauses_the_parser_attached_elsewhere(quotes, text, content):
     (quote,) = quotes(text)
     assert quote.content.text == content
+
+
+def test_a_second_speaker_joined_to_the_first_one_s_words(quotes):
+    found = quotes(
+        "She said fathers would not be eligible for the paid leave, and when pressed on why, "
+        "the 34-year-old said it was a start."
+    )
+    assert [q.content.text for q in found] == [
+        "fathers would not be eligible for the paid leave",
+        "it was a start",
+    ]
+    (quote,) = quotes(
+        "The envoy told reporters that the vote was rigged and that he would ask the court to "
+        "annul it."
+    )
+    assert quote.content.text.endswith("he would ask the court to annul it")

@@ -614,12 +614,18 @@ def _complement_side_ok(complement: Token, verb: Token) -> bool:
 
 def _own_cue(token: Token, cues: Cues) -> bool:
     """A conjoined cue with its own clause: "said X and stressed that Y" splits there, as does
-    a participle that adds a statement of its own: "said X, arguing that Y"."""
+    a participle that adds a statement of its own: "said X, arguing that Y", and a second
+    speaker's cue the parser joined to the first one's words: "She said X, and the minister
+    said Y"."""
     return (
-        (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
-        and token.lemma_.lower() in cues.speech
+        token.lemma_.lower() in cues.speech
         and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
-        and not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+        and (
+            token.dep_ == "conj"
+            and not any(c.dep_ == "mark" for c in token.children)  # "... and that he would ask"
+            or not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+            and (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
+        )
     )
 
 
