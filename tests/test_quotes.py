@@ -641,3 +641,27 @@ def test_a_second_speaker_joined_to_the_first_one_s_words(quotes):
         "annul it."
     )
     assert quote.content.text.endswith("he would ask the court to annul it")
+
+
+def test_a_reported_call_for_is_the_source_s_words(quotes):
+    text = "Agency rules called for the patient to be taken to a trauma center, sources said."
+    quote = one(quotes(text), "said")
+    assert quote.speaker.mention.text == "sources"
+    assert quote.content.text.startswith("Agency rules called for the patient")
+
+
+def test_a_relative_clause_with_its_own_speaker_is_its_own_quote(quotes):
+    found = quotes(
+        "Ruiz also said the videos do not show whether the driver has anything in his hands, "
+        "which he said were at his side when he was shot."
+    )
+    first, second = sorted(found, key=lambda q: q.content.start)
+    assert first.content.text.endswith("anything in his hands")
+    assert second.speaker.mention.text == "he" and "at his side" in second.content.text
+    (quote,) = quotes("He said he would spend the $18 million he says he raised on ads.")
+    assert quote.content.text.endswith("the $18 million he says he raised on ads")
+
+
+def test_a_that_clause_after_a_chain_of_prepositions(quotes):
+    text = "He often told one of his young aides on a regular basis that patience is the answer."
+    assert one(quotes(text), "told").content.text == "that patience is the answer"

@@ -476,7 +476,7 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
     excluded = {
         t.i
         for c in first.subtree
-        if _own_cue(c, cues) and c.i != first.i
+        if (_own_cue(c, cues) or _relative_cue(c, cues)) and c.i != first.i
         for t in _from_conjunction(c)
     }
     tokens = [
@@ -505,21 +505,25 @@ def _swallowed_that(verb: Token) -> Iterable[_Found]:
     convention he would not accept ...": a finite clause with its own subject and no
     subordinator, read as adverbial."""
     nouns = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
-    for holder in [verb, *nouns]:
-        nouns += [
+    holders = [verb, *nouns]
+    for holder in holders:  # "told one of his protegés on a regular basis that ..."
+        found = [
             o
             for p in holder.children
             if p.dep_ == "prep" and p.i > verb.i
             for o in p.children
             if o.dep_ == "pobj"
         ]
+        nouns += found
+        if len(holders) < 8:
+            holders += found
     for noun in nouns:
-        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+        for clause in (c for c in noun.children if c.dep_ in ("relcl", "acl")):
             that = clause.doc[clause.left_edge.i]
             crossing = that.head.i != clause.i and that.head.i > clause.i
             if (
                 that.lower_ == "that"
-                and (crossing or that.dep_ == "mark")
+                and (crossing and clause.dep_ == "relcl" or that.dep_ == "mark")
                 and any(c.dep_ in _SUBJECT_DEPS and c.i > that.i for c in clause.children)
             ):
                 tokens = list(clause.doc[that.i : clause.right_edge.i + 1])
@@ -565,8 +569,10 @@ def _relative(clause: Token, cues: Cues) -> bool:
         return False
     return not any(
         c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "prep", "agent", "oprd", "dative")
+        or c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
         for c in clause.children
-    )
+    )  # "called for X to be Y" has its object in the for-clause
 
 
 def _broken_verb_phrase(complement: Token, verb: Token, cues: Cues) -> list[Token]:
@@ -626,6 +632,21 @@ def _own_cue(token: Token, cues: Cues) -> bool:
             or not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
             and (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
         )
+    )
+
+
+def _relative_cue(token: Token, cues: Cues) -> bool:
+    """ "..., which he said were at his side": a non-restrictive relative clause with a cue and a
+    speaker of its own is that speaker's attribution, not part of the words around it ("the $18
+    million he says he raised" is restrictive and stays)."""
+    start = token.left_edge.i
+    return (
+        token.dep_ == "relcl"
+        and start > 0
+        and token.doc[start - 1].text == ","
+        and token.lemma_.lower() in cues.speech
+        and any(c.dep_ == "nsubj" and c.lower_ not in _WHO_WORDS for c in token.children)
+        and any(c.dep_ == "ccomp" for c in token.children)
     )
 
 
