@@ -665,3 +665,29 @@ def test_a_relative_clause_with_its_own_speaker_is_its_own_quote(quotes):
 def test_a_that_clause_after_a_chain_of_prepositions(quotes):
     text = "He often told one of his young aides on a regular basis that patience is the answer."
     assert one(quotes(text), "told").content.text == "that patience is the answer"
+
+
+def test_a_quote_right_after_its_verb(quotes):
+    quote = one(
+        quotes('Protesters in the streets chanted "What curfew?" and kept going.'), "chanted"
+    )
+    assert quote.kind == "direct" and quote.content.text == '"What curfew?"'
+    quote = one(
+        quotes("Maria Lopez can be heard yelling to the officers that he was unarmed."), "yelling"
+    )
+    assert quote.content.text == "that he was unarmed"
+
+
+def test_a_second_speaker_s_object_cue_after_the_first_one_s_words(quotes):
+    found = quotes(
+        "Republicans said they were convinced the agency mishandled the probe and Democrats "
+        "accused the majority of stoking the issue for political gain."
+    )
+    assert one(found, "said").content.text.endswith("mishandled the probe")
+    assert one(found, "accused").speaker.mention.text == "Democrats"
+    # before the cue, the whole passage is the reporter's
+    (quote,) = quotes(
+        "The firm also burns gas, and several groups accused it of trying to sway the talks, "
+        "the agency reported."
+    )
+    assert quote.cue.text == "reported" and "accused it of trying" in quote.content.text

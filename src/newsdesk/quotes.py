@@ -476,7 +476,7 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
     excluded = {
         t.i
         for c in first.subtree
-        if (_own_cue(c, cues) or _relative_cue(c, cues)) and c.i != first.i
+        if (_own_cue(c, cues, first.i > verb.i) or _relative_cue(c, cues)) and c.i != first.i
         for t in _from_conjunction(c)
     }
     tokens = [
@@ -618,20 +618,31 @@ def _complement_side_ok(complement: Token, verb: Token) -> bool:
     )
 
 
-def _own_cue(token: Token, cues: Cues) -> bool:
+def _own_cue(token: Token, cues: Cues, after: bool = True) -> bool:
     """A conjoined cue with its own clause: "said X and stressed that Y" splits there, as does
-    a participle that adds a statement of its own: "said X, arguing that Y", and a second
-    speaker's cue the parser joined to the first one's words: "She said X, and the minister
-    said Y"."""
-    return (
-        token.lemma_.lower() in cues.speech
-        and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
-        and (
-            token.dep_ == "conj"
-            and not any(c.dep_ == "mark" for c in token.children)  # "... and that he would ask"
-            or not any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+    a participle that adds a statement of its own: "said X, arguing that Y". When the words
+    follow their cue (``after``), so does a second speaker's cue that the parser joined to the
+    first one's words: "She said X, and the minister said Y", "Republicans said X and
+    Democrats accused the GOP of Y". Before the cue ("X, and groups accused Y of Z, AFP
+    reported") everything is the reporter's."""
+    lemma = token.lemma_.lower()
+    own_subject = any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+    if not own_subject:
+        return (
+            lemma in cues.speech
+            and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
             and (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
         )
+    if not after or token.dep_ != "conj" or any(c.dep_ == "mark" for c in token.children):
+        return False  # "... and that he would ask": still the first speaker's words
+    if lemma in cues.speech and any(c.dep_ in ("ccomp", "xcomp") for c in token.children):
+        return True
+    return (
+        lemma in cues.objects
+        and token.head.pos_ in ("VERB", "AUX")  # not "issues and what he called a failure"
+        and any(c.dep_ == "dobj" for c in token.children)
+        and not any(c.lower_ in ("what", "which") for c in token.children)
+        and any(c.dep_ == "nsubj" and c.lower_ not in _WHO_WORDS for c in token.children)
     )
 
 
@@ -1068,12 +1079,15 @@ def _unattributed_segments(
         passage = text[segment.start : segment.end]
         if not claimed and _words(passage) < 4 and re.search(r"\w[,?!][\"”']*$", passage):
             # '"Absolutely not," he said.': a short reply, set off by its cue
-            item = _cue_after(doc, text, segment, cues)
+            item = _cue_after(doc, text, segment, cues) or _verb_before(
+                doc, text, segment, cues, found + extra
+            )
             if item is not None:
                 extra.append(item)
         elif not claimed and _words(passage) >= 4:
             item = (
                 _after_colon(doc, text, segment, cues, found + extra)
+                or _verb_before(doc, text, segment, cues, found + extra)
                 or _cue_after(doc, text, segment, cues)
                 or _continuation(segment, previous_segment, found + extra, text)
             )
@@ -1085,6 +1099,31 @@ def _unattributed_segments(
                 extra.append(item)
         previous_segment = segment
     return extra
+
+
+def _verb_before(
+    doc: Doc, text: str, segment: Segment, cues: Cues, found: list[_Found]
+) -> _Found | None:
+    """'Protesters chanted "What curfew?"', 'he shouted "Allahu akbar"': the quote is the
+    object of the speech verb right before it, with no colon or comma between."""
+    before = text[: segment.start].rstrip()
+    if not before or len(before) == segment.start or not before[-1].isalpha():
+        return None
+    span = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if span is None:
+        return None
+    verb = span[-1]
+    if (
+        verb.pos_ != "VERB"
+        or verb.lemma_.lower() not in cues.openers
+        or any(c.dep_ in ("ccomp", "dobj") and c.idx < segment.start for c in verb.children)
+        or any(f.cue is not None and f.cue[0] == verb.idx for f in found)
+    ):
+        return None
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    return _Found("direct", (segment.start, segment.end), _cue_range(verb), subject)
 
 
 def _cue_after(doc: Doc, text: str, segment: Segment, cues: Cues) -> _Found | None:
