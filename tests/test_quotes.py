@@ -691,3 +691,22 @@ def test_a_second_speaker_s_object_cue_after_the_first_one_s_words(quotes):
         "the agency reported."
     )
     assert quote.cue.text == "reported" and "accused it of trying" in quote.content.text
+
+
+def test_hoped_is_hope_not_hop(quotes):
+    found = quotes("She said the plan would work, but she hoped it would not be needed.")
+    assert one(found, "hoped").content.text == "it would not be needed"
+    assert one(found, "said").content.text == "the plan would work"
+
+
+def test_a_headline_s_content_stops_at_the_paragraph_break(quotes):
+    quote = one(quotes("Minister says talks will resume in May\n\nThe talks broke down."), "says")
+    assert quote.content.text == "talks will resume in May"
+
+
+def test_a_hope_inside_someone_s_words_is_not_a_new_statement(quotes):
+    found = quotes(
+        "Lee thinks the regime could either test a missile or stay quiet, hoping that the "
+        "election goes its way."
+    )
+    assert [q.cue.text for q in found] == ["thinks"]

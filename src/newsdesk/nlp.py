@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib.util
 import os
 from functools import lru_cache
+from importlib import resources
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .errors import ModelError
+from .yamlfile import load_yaml
 
 MODEL_PREFERENCE = (
     "en_core_web_sm",
@@ -72,6 +74,8 @@ def load_nlp(
 
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("newsdesk_paragraphs", before="parser")
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.add_pipe("newsdesk_lemma_fixes", after="lemmatizer")
         after = "ner" if "ner" in nlp.pipe_names else None
         nlp.add_pipe("newsdesk_kb_matcher", after=after, config={"kb_files": list(kb_files)})
         from . import pipeline  # noqa: F401  (registers newsdesk_records)
@@ -94,6 +98,25 @@ def paragraph_breaks(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if previous.is_space and "\n" in previous.text and not token.is_space:
             token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def lemma_fixes() -> dict[str, str]:
+    """Surface forms of verbs -> their lemma, where spaCy's lemmatizer errs (data/lemma_fixes.yaml)."""
+    text = resources.files("newsdesk").joinpath("data/lemma_fixes.yaml").read_text("utf-8")
+    return {str(k): str(v) for k, v in (load_yaml(text) or {}).items()}
+
+
+@Language.component("newsdesk_lemma_fixes")
+def fix_lemmas(doc: Doc) -> Doc:
+    """ "hoped" is "hope", not "hop": see data/lemma_fixes.yaml."""
+    fixes = lemma_fixes()
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX"):
+            lemma = fixes.get(token.lower_)
+            if lemma is not None:
+                token.lemma_ = lemma
     return doc
 
 

@@ -86,6 +86,7 @@ class Cues:
     # object verb -> prepositions after the object that carry the rest ("likened X to Y")
     after_object: dict[str, frozenset[str]] = field(default_factory=dict)
     reckoning: frozenset[str] = frozenset()  # "puts the toll at 300"
+    beliefs: frozenset[str] = frozenset()  # "hope", "fear": states, not utterances
     figure_nouns: frozenset[str] = frozenset()
 
     def other_sense(self, verb: Token, obj: Token) -> bool:
@@ -107,6 +108,7 @@ def load_cues() -> Cues:
         prepositions={v: frozenset(p) for v, p in data.get("preposition_verbs", {}).items()},
         after_object={v: frozenset(p) for v, p in data.get("object_prepositions", {}).items()},
         reckoning=frozenset(data.get("reckoning_verbs", [])),
+        beliefs=frozenset(data.get("belief_verbs", [])),
         figure_nouns=frozenset(data.get("figure_nouns", [])),
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
         not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
@@ -476,7 +478,8 @@ def _clausal(verb: Token, cues: Cues) -> Iterable[_Found]:
     excluded = {
         t.i
         for c in first.subtree
-        if (_own_cue(c, cues, first.i > verb.i) or _relative_cue(c, cues)) and c.i != first.i
+        if (_own_cue(c, cues, first.i > verb.i) or _relative_cue(c, cues) or _narration(c))
+        and c.i != first.i
         for t in _from_conjunction(c)
     }
     tokens = [
@@ -631,7 +634,14 @@ def _own_cue(token: Token, cues: Cues, after: bool = True) -> bool:
         return (
             lemma in cues.speech
             and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
-            and (token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG")
+            and (
+                token.dep_ == "conj"
+                # "said X, arguing that Y"; not "could escalate or stay calm, hoping that Z",
+                # where the hope is the clause's subject's
+                or token.dep_ == "advcl"
+                and token.tag_ == "VBG"
+                and lemma not in cues.beliefs
+            )
         )
     if not after or token.dep_ != "conj" or any(c.dep_ == "mark" for c in token.children):
         return False  # "... and that he would ask": still the first speaker's words
@@ -643,6 +653,32 @@ def _own_cue(token: Token, cues: Cues, after: bool = True) -> bool:
         and any(c.dep_ == "dobj" for c in token.children)
         and not any(c.lower_ in ("what", "which") for c in token.children)
         and any(c.dep_ == "nsubj" and c.lower_ not in _WHO_WORDS for c in token.children)
+    )
+
+
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
+
+
+def _narration(token: Token) -> bool:
+    """ "He said X, although he again refused to pledge ...", "..., but she gave no details":
+    a concessive clause about the speaker, set off by a comma, is the writer's narration."""
+    doc = token.doc
+    start = token.left_edge.i
+    if token.dep_ == "advcl":
+        opener = doc[start]
+        if opener.dep_ != "mark" or opener.lower_ not in _CONCESSIVE:
+            return False
+    elif token.dep_ == "conj":
+        before = doc[start - 1] if start > 0 else None
+        if before is None or before.lower_ != "but":
+            return False
+        start -= 1
+    else:
+        return False
+    return (
+        start > 0
+        and doc[start - 1].text == ","
+        and any(c.dep_ == "nsubj" and c.lower_ in ("he", "she", "they") for c in token.children)
     )
 
 
@@ -923,9 +959,13 @@ def _cue_range(verb: Token) -> tuple[int, int]:
 
 def _char_range(tokens: Sequence[Token]) -> tuple[int, int]:
     ordered = sorted(tokens, key=lambda t: t.i)
-    while len(ordered) > 1 and ordered[-1].is_punct and ordered[-1].text not in _CLOSE:
-        ordered.pop()
-    while len(ordered) > 1 and ordered[0].is_punct and ordered[0].text not in _OPEN:
+    while len(ordered) > 1 and (
+        ordered[-1].is_space or ordered[-1].is_punct and ordered[-1].text not in _CLOSE
+    ):
+        ordered.pop()  # a headline's content ends before the paragraph break
+    while len(ordered) > 1 and (
+        ordered[0].is_space or ordered[0].is_punct and ordered[0].text not in _OPEN
+    ):
         ordered.pop(0)
     return ordered[0].idx, ordered[-1].idx + len(ordered[-1].text)
 
