@@ -710,3 +710,28 @@ def test_a_hope_inside_someone_s_words_is_not_a_new_statement(quotes):
         "election goes its way."
     )
     assert [q.cue.text for q in found] == ["thinks"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "A 2014 study by a law professor found 31 incidents of voter fraud out of a "
+            "billion ballots cast.",
+            "found",
+            "31 incidents of voter fraud out of a billion ballots cast",
+        ),
+        (
+            "The audit revealed serious gaps in the ministry's accounts.",
+            "revealed",
+            "serious gaps in the ministry's accounts",
+        ),
+    ],
+)
+def test_what_a_study_or_an_inquiry_found(quotes, text, cue, content):
+    quote = one(quotes(text), cue)
+    assert quote.content.text == content
+
+
+def test_what_the_police_found_is_no_quote(quotes):
+    assert not quotes("Police found a weapon and two phones in the car.")

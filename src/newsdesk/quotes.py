@@ -87,6 +87,8 @@ class Cues:
     after_object: dict[str, frozenset[str]] = field(default_factory=dict)
     reckoning: frozenset[str] = frozenset()  # "puts the toll at 300"
     beliefs: frozenset[str] = frozenset()  # "hope", "fear": states, not utterances
+    findings: frozenset[str] = frozenset()  # "a study found 31 incidents"
+    finders: frozenset[str] = frozenset()
     figure_nouns: frozenset[str] = frozenset()
 
     def other_sense(self, verb: Token, obj: Token) -> bool:
@@ -109,6 +111,8 @@ def load_cues() -> Cues:
         after_object={v: frozenset(p) for v, p in data.get("object_prepositions", {}).items()},
         reckoning=frozenset(data.get("reckoning_verbs", [])),
         beliefs=frozenset(data.get("belief_verbs", [])),
+        findings=frozenset(data.get("finding_verbs", [])),
+        finders=frozenset(data.get("finding_subjects", [])),
         figure_nouns=frozenset(data.get("figure_nouns", [])),
         openers=frozenset(data["speech_verbs"]) | frozenset(data.get("quote_openers", [])),
         not_speech={v: frozenset(o) for v, o in data.get("not_speech_objects", {}).items()},
@@ -265,6 +269,8 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
             yield from _intentions(token)
         if lemma in cues.reckoning:
             yield from _reckoning(token, cues)
+        if lemma in cues.findings:
+            yield from _finding(token, cues)
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         yield from _according_to(token)
     if token.lower_ == "in" and token.dep_ == "prep":
@@ -789,6 +795,33 @@ def _objects(verb: Token, cues: Cues) -> Iterable[_Found]:
     ):
         return  # 'scolded him: "..."': the words follow the colon
     yield _Found("indirect", _char_range(tokens), _cue_range(verb), _subject(verb), rule="object")
+
+
+def _finding(verb: Token, cues: Cues) -> Iterable[_Found]:
+    """ "A 2014 study found 31 incidents of voter impersonation", "a federal judge found that
+    action unconstitutional": what a document or an investigating or judging body found."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    subject = _subject(verb)
+    if (
+        obj is None
+        or obj.i < verb.i
+        or obj.pos_ == "PRON"
+        or subject is None
+        or subject.lemma_.lower() not in cues.finders
+        or any(c.dep_ == "ccomp" and _has_subject(c) for c in verb.children)
+    ):
+        return
+    tokens = list(obj.subtree) + [
+        t
+        for c in verb.children
+        if c.i > obj.i and c.dep_ in ("prep", "oprd", "acomp", "xcomp", "ccomp")
+        for t in c.subtree
+    ]
+    yield _Found("indirect", _char_range(tokens), _cue_range(verb), subject, rule="finding")
+
+
+def _has_subject(token: Token) -> bool:
+    return any(c.dep_ in _SUBJECT_DEPS for c in token.children)
 
 
 def _reckoning(verb: Token, cues: Cues) -> Iterable[_Found]:
