@@ -735,3 +735,10 @@ def test_what_a_study_or_an_inquiry_found(quotes, text, cue, content):
 
 def test_what_the_police_found_is_no_quote(quotes):
     assert not quotes("Police found a weapon and two phones in the car.")
+
+
+def test_a_standing_in_a_poll_is_the_poll_s(quotes):
+    quote = one(quotes("Ruiz leads Ortega by five points in a new Reuters poll."), "in")
+    assert quote.speaker.mention.text == "a new Reuters poll"
+    assert quote.content.text == "Ruiz leads Ortega by five points"
+    assert not quotes("The figures were published in a survey of 2,000 adults.")

@@ -870,7 +870,23 @@ def _in_source(prep: Token, cues: Cues) -> Iterable[_Found]:
     """ "In this poll, Trump rose 1 point", "In a letter to Congress, the group warns ...": a
     document that opens the clause is its source, when no speech verb of the clause names one."""
     source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if source is not None and source.lower_ in ("one", "some", "many", "most", "several"):
+        of = next((c for c in source.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        source = inner or source  # "in one of the first post-debate polls"
     clause = prep.head
+    if (
+        prep.i > clause.i
+        and source is not None
+        and source.lemma_.lower() in ("poll", "survey")
+        and clause.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "nsubj" for c in clause.children)  # not "were published in a poll"
+        and clause.lemma_.lower() not in cues.speech | cues.objects
+    ):  # "Trump did fare well in online polls": what the polls show, before them
+        tokens = [t for t in clause.subtree if t.i < prep.i]
+        if tokens:
+            yield _Found("indirect", _char_range(tokens), (prep.idx, prep.idx + 2), source)
+        return
     if (
         source is None
         or source.lemma_.lower() not in _DOCUMENTS
