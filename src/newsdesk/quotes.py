@@ -282,8 +282,8 @@ def _attributions(token: Token, cues: Cues) -> Iterable[_Found]:
 
 
 def _parsed_as_verb(token: Token) -> bool:
-    """ "The campaign plans to employ ...", "Trump refuses to release ...": the tagger read a
-    noun where the parser hung a subject and a complement on the word, as on a verb."""
+    """ "The Ruiz campaign plans to use ...": the tagger read a plural noun where the parser
+    hung a subject and a complement on the word, as on a verb."""
     return (
         token.tag_ == "NNS"
         and any(c.dep_ == "nsubj" for c in token.children)
