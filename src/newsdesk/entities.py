@@ -78,16 +78,21 @@ _REGION_WORDS = (
 
 @Language.factory("newsdesk_entity_fixer", default_config={"kb_files": []})
 def make_entity_fixer(nlp: Language, name: str, kb_files: list[str]) -> EntityFixer:
-    kb = load_kb(tuple(kb_files))
-    words = {w.split()[-1] for w in kb.title_words()} | set(honorifics())
-    return EntityFixer(frozenset(words))
+    return EntityFixer(title_words(load_kb(tuple(kb_files))))
+
+
+def title_words(kb: KnowledgeBase | None = None) -> frozenset[str]:
+    """Words that title a person: the last word of each KB title ("spokesman", "publisher")
+    and the honorifics ("Mr", "Gen")."""
+    kb = kb or load_kb()
+    return frozenset({w.split()[-1] for w in kb.title_words()} | set(honorifics()))
 
 
 class EntityFixer:
     """Corrects entity spans and labels the statistical model gets wrong in news text."""
 
     def __init__(self, title_words: frozenset[str] = frozenset()) -> None:
-        self.title_words = title_words or frozenset(honorifics())
+        self.title_words = title_words or _default_title_words()
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
@@ -157,8 +162,7 @@ class EntityFixer:
                 and word.text[:1].isupper()
                 and word.text.isalpha()
                 and not word.ent_type_
-                and word.lower_ not in self.title_words
-                and word.lower_ not in load_kb().title_words()  # "Publisher Zamora"
+                and word.lower_ not in self.title_words  # "Publisher Zamora"
                 and not gazetteer.is_place(word.text)
                 and not load_kb().demonym(word.text)
             ):
@@ -194,6 +198,11 @@ class EntityFixer:
             return False
         before = span.doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
         return before not in honorifics()
+
+
+@lru_cache(maxsize=1)
+def _default_title_words() -> frozenset[str]:
+    return title_words()
 
 
 def _harmonise(spans: list[Span]) -> list[Span]:

@@ -635,8 +635,7 @@ def _own_cue(token: Token, cues: Cues, after: bool = True) -> bool:
     Democrats accused the GOP of Y". Before the cue ("X, and groups accused Y of Z, AFP
     reported") everything is the reporter's."""
     lemma = token.lemma_.lower()
-    own_subject = any(c.dep_ in _SUBJECT_DEPS for c in token.children)
-    if not own_subject:
+    if not _has_subject(token):
         return (
             lemma in cues.speech
             and any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
