@@ -214,3 +214,15 @@ def test_a_pronoun_in_a_direct_quote_is_not_a_name_outside_it(code):
     )
     (attack, *_) = [e for e in code(named) if e.type == "ASSAULT"]
     assert not any("Canos" in a.name for a in attack.source)
+
+
+@pytest.mark.parametrize("content", ["verbs: [torpedo\n  - broken", "- just\n- a list\n"])
+def test_a_malformed_user_lexicon_is_one_clear_error(tmp_path, content):
+    from newsdesk.errors import InputError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_lexicon((str(bad),))
+    assert caught.value.source == str(bad)
+    assert "\n" not in str(caught.value) and "event lexicon" in str(caught.value)

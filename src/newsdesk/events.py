@@ -25,10 +25,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from .errors import InputError
 from .kb import load_kb
 from .records import Actor, DateMention, Entity, EntityRef, Event, Quote
 from .records import Span as TextSpan
-from .yamlfile import load_yaml
+from .yamlfile import YAMLError, load_yaml, one_line
 
 COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
 CONFLICTUAL = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"})
@@ -115,8 +116,15 @@ def load_lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
     text = resources.files("newsdesk").joinpath("data/events.yaml").read_text("utf-8")
     data: dict[str, Any] = load_yaml(text)
     for path in (*lexicon_files(), *extra):
-        with open(path, encoding="utf-8") as handle:
-            user = load_yaml(handle) or {}
+        try:
+            with open(path, encoding="utf-8") as handle:
+                user = load_yaml(handle) or {}
+        except (OSError, UnicodeDecodeError, YAMLError) as error:
+            raise InputError(
+                f"cannot read event lexicon: {one_line(error)}", source=path
+            ) from error
+        if not isinstance(user, dict):
+            raise InputError("an event lexicon file is a mapping of sections", source=path)
         for key, value in user.items():
             if isinstance(value, dict):
                 data.setdefault(key, {}).update(value)

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import gazetteer
 from .errors import InputError
-from .yamlfile import YAMLError, load_yaml
+from .yamlfile import YAMLError, load_yaml, one_line
 
 KB_FILES = ("people", "organisations", "media", "armed_groups", "seats", "titles", "demonyms")
 
@@ -159,7 +159,9 @@ def _user_file(path: str) -> dict[str, list[Any]]:
     try:
         data = load_yaml(Path(path).read_text("utf-8")) or {}
     except (OSError, YAMLError) as error:
-        raise InputError(f"cannot read knowledge-base file: {error}", source=path) from error
+        raise InputError(
+            f"cannot read knowledge-base file: {one_line(error)}", source=path
+        ) from error
     if not isinstance(data, dict) or not set(data) <= set(KB_FILES):
         raise InputError(f"a KB file holds only the keys {', '.join(KB_FILES)}", source=path)
     return {k: list(v.items()) if isinstance(v, dict) else list(v) for k, v in data.items()}

@@ -34,3 +34,8 @@ _Loader.add_implicit_resolver(
 def load_yaml(stream: str | bytes | IO[str]) -> Any:
     """Parse one YAML document (see the module for how it differs from ``yaml.safe_load``)."""
     return yaml.load(stream, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def one_line(error: Exception) -> str:
+    """A YAML (or I/O) error as one line: PyYAML spreads its messages over several."""
+    return " ".join(str(error).split())
